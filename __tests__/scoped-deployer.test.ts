@@ -1,0 +1,364 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { GuardrailError } from '../constructs/errors';
+import { HardenedDeployment } from '../constructs/hardened-deployment';
+import { canI, parseServiceAccount } from '../constructs/rbac';
+import { ScopedDeployer, ScopedDeployerProps } from '../constructs/scoped-deployer';
+import { TenantNamespace } from '../constructs/tenant-namespace';
+
+const IMAGE = `ghcr.io/acme/api:1.4.2@sha256:${'a1'.repeat(32)}`;
+
+interface Options {
+  replicas?: number;
+  secrets?: ScopedDeployerProps['secrets'];
+  /** Runs after the deployer exists, to add objects to the shop's workloads. */
+  addLater?: (workloads: Chart) => void;
+}
+
+/** A platform chart with two tenants and their deployers, and one workloads chart per tenant. */
+function build(options: Options = {}) {
+  const app = new App();
+  const platform = new Chart(app, 'platform');
+  const shopNs = new TenantNamespace(platform, 'Shop', { app: 'shop', environment: 'production' });
+  const blogNs = new TenantNamespace(platform, 'Blog', { app: 'blog', environment: 'production' });
+
+  const shop = new Chart(app, 'shop');
+  new HardenedDeployment(shop, 'api', {
+    namespace: shopNs, image: IMAGE, ports: [{ name: 'http', port: 8080 }], replicas: options.replicas ?? 2,
+  });
+  const blog = new Chart(app, 'blog');
+  new HardenedDeployment(blog, 'web', { namespace: blogNs, image: IMAGE, ports: [{ name: 'http', port: 8080 }] });
+
+  const deployer = new ScopedDeployer(platform, 'ShopDeployer', { namespace: shopNs, workloads: shop, secrets: options.secrets });
+  const blogDeployer = new ScopedDeployer(platform, 'BlogDeployer', { namespace: blogNs, workloads: blog });
+  options.addLater?.(shop);
+
+  const synth = () => app.charts.flatMap(c => Testing.synth(c)) as Record<string, any>[];
+  return { app, platform, shop, shopNs, deployer, blogDeployer, synth };
+}
+
+function roleOf(objects: Record<string, any>[], namespace: string) {
+  return objects.find(o => o.kind === 'Role' && o.metadata.namespace === namespace)!;
+}
+
+function refusal(fn: () => unknown): GuardrailError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof GuardrailError) return e;
+    throw e;
+  }
+  throw new Error('expected a GuardrailError, but nothing was thrown');
+}
+
+describe('ScopedDeployer', () => {
+  const { deployer, blogDeployer, synth } = build();
+  const objects = synth();
+  const can = (verb: string, group: string, resource: string, namespace?: string) =>
+    canI(objects, deployer.subject, verb, group, resource, namespace);
+
+  test('exposes its service account, namespace and subject', () => {
+    expect(deployer.serviceAccountName).toBe('deployer');
+    expect(deployer.namespace).toBe('shop-production');
+    expect(deployer.subject).toBe('system:serviceaccount:shop-production:deployer');
+  });
+
+  test('creates a token-less ServiceAccount, a Role and a RoleBinding, all named and labelled in the tenant namespace', () => {
+    const own = objects.filter(o => o.metadata?.namespace === 'shop-production' && o.metadata?.name === 'deployer');
+    expect(own.map(o => o.kind).sort()).toEqual(['Role', 'RoleBinding', 'ServiceAccount']);
+    for (const o of own) expect(o.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'cdk8s-guardrails' });
+    expect(own.find(o => o.kind === 'ServiceAccount')!.automountServiceAccountToken).toBe(false);
+    const binding = own.find(o => o.kind === 'RoleBinding')!;
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'deployer', namespace: 'shop-production' }]);
+  });
+
+  test('never creates cluster-wide RBAC', () => {
+    expect(objects.filter(o => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([]);
+  });
+
+  test('can apply the kinds its workloads synthesize, in its own namespace', () => {
+    for (const verb of ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']) {
+      expect(can(verb, 'apps', 'deployments', 'shop-production')).toBe(true);
+    }
+    expect(can('create', '', 'services', 'shop-production')).toBe(true);
+    expect(can('create', 'policy', 'poddisruptionbudgets', 'shop-production')).toBe(true);
+  });
+
+  test('cannot read Secrets, in default or in its own namespace', () => {
+    expect(can('get', '', 'secrets', 'default')).toBe(false);
+    expect(can('get', '', 'secrets', 'shop-production')).toBe(false);
+    expect(can('list', '', 'secrets', 'shop-production')).toBe(false);
+  });
+
+  test('cannot touch another tenant\'s namespace, while that tenant\'s deployer can', () => {
+    expect(can('create', 'apps', 'deployments', 'blog-production')).toBe(false);
+    expect(canI(objects, blogDeployer.subject, 'create', 'apps', 'deployments', 'blog-production')).toBe(true);
+    expect(canI(objects, blogDeployer.subject, 'create', 'apps', 'deployments', 'shop-production')).toBe(false);
+  });
+
+  test('cannot create cluster-scoped objects', () => {
+    expect(can('create', '', 'namespaces')).toBe(false);
+    expect(can('create', 'rbac.authorization.k8s.io', 'clusterroles')).toBe(false);
+    expect(can('create', 'apps', 'deployments')).toBe(false);
+  });
+
+  test('cannot change the guardrails of its own namespace', () => {
+    expect(can('create', 'rbac.authorization.k8s.io', 'roles', 'shop-production')).toBe(false);
+    expect(can('create', 'rbac.authorization.k8s.io', 'rolebindings', 'shop-production')).toBe(false);
+    expect(can('create', 'networking.k8s.io', 'networkpolicies', 'shop-production')).toBe(false);
+    expect(can('create', '', 'resourcequotas', 'shop-production')).toBe(false);
+    expect(can('delete', '', 'limitranges', 'shop-production')).toBe(false);
+  });
+
+  test('cannot exec into, attach to or port-forward pods', () => {
+    for (const sub of ['pods/exec', 'pods/attach', 'pods/portforward']) {
+      expect(can('create', '', sub, 'shop-production')).toBe(false);
+      expect(can('get', '', sub, 'shop-production')).toBe(false);
+    }
+  });
+
+  test('has no wildcard and no escalate, bind or impersonate verb in its rules', () => {
+    const rules: any[] = roleOf(objects, 'shop-production').rules;
+    const words = rules.flatMap(r => [...r.apiGroups, ...r.resources, ...r.verbs]);
+    expect(words).not.toContain('*');
+    for (const verb of ['escalate', 'bind', 'impersonate', 'deletecollection']) expect(words).not.toContain(verb);
+    for (const rule of rules) expect(Object.keys(rule).sort()).toEqual(['apiGroups', 'resources', 'verbs']);
+  });
+
+  test('derives one rule per API group, sorted, from the kinds its workloads hold', () => {
+    const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+    expect(roleOf(objects, 'shop-production').rules).toEqual([
+      { apiGroups: [''], resources: ['serviceaccounts', 'services'], verbs },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs },
+      { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs },
+    ]);
+  });
+
+  test('grants no PodDisruptionBudgets when a single replica means none is synthesized', () => {
+    const single = build({ replicas: 1 });
+    const out = single.synth();
+    expect(out.some(o => o.kind === 'PodDisruptionBudget' && o.metadata.namespace === 'shop-production')).toBe(false);
+    expect(roleOf(out, 'shop-production').rules.map((r: any) => r.apiGroups[0])).toEqual(['', 'apps']);
+    expect(canI(out, single.deployer.subject, 'create', 'policy', 'poddisruptionbudgets', 'shop-production')).toBe(false);
+  });
+
+  test('grants kinds added to the workloads after the deployer was constructed', () => {
+    const later = build({
+      addLater: shop => new k8s.KubeConfigMap(shop, 'settings', {
+        metadata: { name: 'settings', namespace: 'shop-production' }, data: { LOG_LEVEL: 'info' },
+      }),
+    });
+    const out = later.synth();
+    expect(canI(out, later.deployer.subject, 'create', '', 'configmaps', 'shop-production')).toBe(true);
+    expect(canI(out, later.deployer.subject, 'create', '', 'configmaps', 'blog-production')).toBe(false);
+  });
+
+  test('with a reasoned secrets exception, may use Secrets in its own namespace only, and says why on the Role', () => {
+    const reason = 'applies the TLS Secret rendered by the release pipeline';
+    const withSecrets = build({ secrets: { reason } });
+    const out = withSecrets.synth();
+    const subject = withSecrets.deployer.subject;
+    expect(canI(out, subject, 'get', '', 'secrets', 'shop-production')).toBe(true);
+    expect(canI(out, subject, 'create', '', 'secrets', 'shop-production')).toBe(true);
+    expect(canI(out, subject, 'get', '', 'secrets', 'default')).toBe(false);
+    expect(canI(out, subject, 'get', '', 'secrets', 'blog-production')).toBe(false);
+    expect(canI(out, subject, 'list', '', 'secrets')).toBe(false);
+    expect(roleOf(out, 'shop-production').metadata.annotations).toEqual({ 'guardrails.cdk8s.io/exception.secrets': reason });
+    expect(roleOf(out, 'shop-production').rules[0].resources).toEqual(['secrets', 'serviceaccounts', 'services']);
+  });
+
+  test('accepts a Secret in its workloads when it has the secrets exception', () => {
+    const ok = build({
+      secrets: { reason: 'applies the TLS Secret rendered by the release pipeline' },
+      addLater: shop => new k8s.KubeSecret(shop, 'tls', { metadata: { name: 'tls', namespace: 'shop-production' } }),
+    });
+    expect(() => ok.synth()).not.toThrow();
+  });
+});
+
+describe('ScopedDeployer refuses', () => {
+  test('a Secret in its workloads without the secrets exception', () => {
+    const { synth } = build({
+      addLater: shop => new k8s.KubeSecret(shop, 'db', { metadata: { name: 'db', namespace: 'shop-production' } }),
+    });
+    const e = refusal(synth);
+    expect(e.path).toBe('shop/db');
+    expect(e.field).toBe('kind');
+    expect(e.message).toContain('"Secret/db"');
+    expect(e.message).toContain('platform/ShopDeployer');
+    expect(e.message).toContain('no access to Secrets');
+    expect(e.fix).toContain('secrets: { reason');
+  });
+
+  test('a NetworkPolicy in its workloads, because it is a guardrail', () => {
+    const { synth } = build({
+      addLater: shop => new k8s.KubeNetworkPolicy(shop, 'open', {
+        metadata: { name: 'allow-all', namespace: 'shop-production' }, spec: { podSelector: {} },
+      }),
+    });
+    const e = refusal(synth);
+    expect(e.path).toBe('shop/open');
+    expect(e.field).toBe('kind');
+    expect(e.message).toContain('"NetworkPolicy/allow-all"');
+    expect(e.problem).toContain('guardrail');
+    expect(e.fix).toContain('move it to the platform chart');
+  });
+
+  test('a cluster-scoped object in its workloads', () => {
+    const { synth } = build({ addLater: shop => new k8s.KubeNamespace(shop, 'ns', { metadata: { name: 'sneaky' } }) });
+    const e = refusal(synth);
+    expect(e.path).toBe('shop/ns');
+    expect(e.message).toContain('Namespace/sneaky');
+    expect(e.fix).toContain('platform chart');
+  });
+
+  test('a kind it has no rule for', () => {
+    const { synth } = build({
+      addLater: shop => new k8s.KubeDaemonSet(shop, 'agent', {
+        metadata: { name: 'agent', namespace: 'shop-production' },
+        spec: { selector: {}, template: {} },
+      }),
+    });
+    const e = refusal(synth);
+    expect(e.path).toBe('shop/agent');
+    expect(e.message).toContain('apps/v1 DaemonSet/agent');
+    expect(e.fix).toContain('TENANT_KINDS');
+  });
+
+  test('an object in another namespace', () => {
+    const { synth } = build({
+      addLater: shop => new k8s.KubeConfigMap(shop, 'elsewhere', { metadata: { name: 'settings', namespace: 'blog-production' } }),
+    });
+    const e = refusal(synth);
+    expect(e.path).toBe('shop/elsewhere');
+    expect(e.field).toBe('metadata.namespace');
+    expect(e.value).toBe('blog-production');
+    expect(e.problem).toContain('ConfigMap/settings');
+    expect(e.fix).toContain('set metadata.namespace to "shop-production"');
+  });
+
+  test('an object with no namespace, which would land wherever the sync points', () => {
+    const { synth } = build({ addLater: shop => new k8s.KubeConfigMap(shop, 'nowhere', { metadata: { name: 'settings' } }) });
+    const e = refusal(synth);
+    expect(e.field).toBe('metadata.namespace');
+    expect(e.message).toContain('got nothing');
+  });
+
+  test.each([
+    ['empty', ''],
+    ['short', 'needed'],
+  ])('a secrets exception with an %s reason', (_, reason) => {
+    const e = refusal(() => build({ secrets: { reason } }));
+    expect(e.path).toBe('platform/ShopDeployer');
+    expect(e.field).toBe('secrets.reason');
+    expect(e.value).toBe(reason);
+    expect(e.fix).toContain('secrets.reason');
+  });
+
+  test('being placed inside the workloads it applies', () => {
+    const app = new App();
+    const chart = new Chart(app, 'shop');
+    const ns = new TenantNamespace(chart, 'Ns', { app: 'shop', environment: 'production' });
+    const e = refusal(() => new ScopedDeployer(chart, 'Deployer', { namespace: ns, workloads: chart }));
+    expect(e.path).toBe('shop/Deployer');
+    expect(e.field).toBe('workloads');
+    expect(e.fix).toContain('outside the workloads');
+  });
+
+  test('a name that is not a DNS label', () => {
+    const app = new App();
+    const chart = new Chart(app, 'platform');
+    const ns = new TenantNamespace(chart, 'Ns', { app: 'shop', environment: 'production' });
+    const e = refusal(() => new ScopedDeployer(chart, 'Deployer', { namespace: ns, workloads: new Chart(app, 'w'), name: 'CI_Bot' }));
+    expect(e.field).toBe('name');
+    expect(e.value).toBe('CI_Bot');
+  });
+});
+
+describe('canI', () => {
+  const sa = 'system:serviceaccount:team-a:ci';
+  const role = (kind: 'Role' | 'ClusterRole', name: string, rules: object[], namespace?: string) =>
+    ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name, namespace }, rules });
+  const binding = (kind: 'RoleBinding' | 'ClusterRoleBinding', roleRef: { kind: string; name: string }, subjects: object[], namespace?: string) =>
+    ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name: 'b', namespace }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef }, subjects });
+  const saSubject = { kind: 'ServiceAccount', name: 'ci', namespace: 'team-a' };
+  const readPods = { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] };
+
+  test('parses service account usernames and nothing else', () => {
+    expect(parseServiceAccount(sa)).toEqual({ namespace: 'team-a', name: 'ci' });
+    expect(parseServiceAccount('alice')).toBeUndefined();
+    expect(parseServiceAccount('system:serviceaccount:team-a')).toBeUndefined();
+    expect(parseServiceAccount('system:serviceaccount:a:b:c')).toBeUndefined();
+  });
+
+  test('a ClusterRoleBinding grants in every namespace and cluster-wide', () => {
+    const objects = [role('ClusterRole', 'reader', [readPods]), binding('ClusterRoleBinding', { kind: 'ClusterRole', name: 'reader' }, [saSubject])];
+    expect(canI(objects, sa, 'get', '', 'pods', 'team-a')).toBe(true);
+    expect(canI(objects, sa, 'get', '', 'pods', 'kube-system')).toBe(true);
+    expect(canI(objects, sa, 'get', '', 'pods')).toBe(true);
+    expect(canI(objects, sa, 'delete', '', 'pods', 'team-a')).toBe(false);
+    expect(canI(objects, 'system:serviceaccount:team-b:ci', 'get', '', 'pods', 'team-a')).toBe(false);
+  });
+
+  test('a RoleBinding grants only in its own namespace, with a Role there or a ClusterRole', () => {
+    const toRole = [role('Role', 'reader', [readPods], 'team-a'), binding('RoleBinding', { kind: 'Role', name: 'reader' }, [saSubject], 'team-a')];
+    expect(canI(toRole, sa, 'get', '', 'pods', 'team-a')).toBe(true);
+    expect(canI(toRole, sa, 'get', '', 'pods', 'team-b')).toBe(false);
+    expect(canI(toRole, sa, 'get', '', 'pods')).toBe(false);
+
+    const toClusterRole = [role('ClusterRole', 'reader', [readPods]), binding('RoleBinding', { kind: 'ClusterRole', name: 'reader' }, [saSubject], 'team-b')];
+    expect(canI(toClusterRole, sa, 'get', '', 'pods', 'team-b')).toBe(true);
+    expect(canI(toClusterRole, sa, 'get', '', 'pods', 'team-a')).toBe(false);
+
+    const roleElsewhere = [role('Role', 'reader', [readPods], 'team-b'), binding('RoleBinding', { kind: 'Role', name: 'reader' }, [saSubject], 'team-a')];
+    expect(canI(roleElsewhere, sa, 'get', '', 'pods', 'team-a')).toBe(false);
+  });
+
+  test('wildcard rules match any group, resource, subresource and verb', () => {
+    const objects = [
+      role('ClusterRole', 'admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]),
+      binding('ClusterRoleBinding', { kind: 'ClusterRole', name: 'admin' }, [saSubject]),
+    ];
+    expect(canI(objects, sa, 'escalate', 'rbac.authorization.k8s.io', 'clusterroles')).toBe(true);
+    expect(canI(objects, sa, 'create', '', 'pods/exec', 'default')).toBe(true);
+  });
+
+  test('subresources match only when named', () => {
+    const objects = [role('ClusterRole', 'r', [readPods, { apiGroups: [''], resources: ['*/log'], verbs: ['get'] }]),
+      binding('ClusterRoleBinding', { kind: 'ClusterRole', name: 'r' }, [saSubject])];
+    expect(canI(objects, sa, 'get', '', 'pods/exec', 'x')).toBe(false);
+    expect(canI(objects, sa, 'get', '', 'pods/log', 'x')).toBe(true);
+  });
+
+  test('rules limited to resourceNames do not answer for any object', () => {
+    const objects = [
+      role('ClusterRole', 'one', [{ ...readPods, resourceNames: ['web-0'] }]),
+      binding('ClusterRoleBinding', { kind: 'ClusterRole', name: 'one' }, [saSubject]),
+    ];
+    expect(canI(objects, sa, 'get', '', 'pods', 'team-a')).toBe(false);
+  });
+
+  test('group subjects for service accounts match, and a namespaced group only its namespace\'s accounts', () => {
+    const objects = [
+      role('ClusterRole', 'reader', [readPods]),
+      binding('ClusterRoleBinding', { kind: 'ClusterRole', name: 'reader' }, [{ kind: 'Group', name: 'system:serviceaccounts:team-a' }]),
+    ];
+    expect(canI(objects, sa, 'get', '', 'pods', 'x')).toBe(true);
+    expect(canI(objects, 'system:serviceaccount:team-b:ci', 'get', '', 'pods', 'x')).toBe(false);
+    expect(canI(objects, 'alice', 'get', '', 'pods', 'x')).toBe(false);
+    const all = [objects[0], binding('ClusterRoleBinding', { kind: 'ClusterRole', name: 'reader' }, [{ kind: 'Group', name: 'system:serviceaccounts' }])];
+    expect(canI(all, 'system:serviceaccount:team-b:ci', 'get', '', 'pods', 'x')).toBe(true);
+  });
+
+  test('User subjects match by name, a ServiceAccount subject defaults to the RoleBinding\'s namespace, and other kinds are ignored', () => {
+    const objects: Record<string, any>[] = [
+      { kind: 'ConfigMap', metadata: { name: 'noise', namespace: 'team-a' } },
+      role('Role', 'reader', [readPods], 'team-a'),
+      binding('RoleBinding', { kind: 'Role', name: 'reader' }, [{ kind: 'User', name: 'alice' }, { kind: 'ServiceAccount', name: 'ci' }], 'team-a'),
+    ];
+    expect(canI(objects, 'alice', 'list', '', 'pods', 'team-a')).toBe(true);
+    expect(canI(objects, 'bob', 'list', '', 'pods', 'team-a')).toBe(false);
+    expect(canI(objects, sa, 'list', '', 'pods', 'team-a')).toBe(true);
+  });
+});

@@ -1,0 +1,30 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * A refused input. The message always names where (construct path), what (field), the bad
+ * value and how to fix it, so that a user can act on it without reading our source.
+ */
+export class GuardrailError extends Error {
+  constructor(
+    public readonly path: string,
+    public readonly field: string,
+    public readonly value: unknown,
+    public readonly problem: string,
+    public readonly fix: string,
+  ) {
+    super(`[${path}] ${field}: ${problem} (got ${describe(value)}). Fix: ${fix}`);
+    this.name = 'GuardrailError';
+  }
+}
+
+/** Throws a {@link GuardrailError} for a field of `scope`. */
+export function refuse(scope: IConstruct | string, field: string, value: unknown, problem: string, fix: string): never {
+  const path = typeof scope === 'string' ? scope : scope.node.path;
+  throw new GuardrailError(path, field, value, problem, fix);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value);
+  return json.length > 200 ? `${json.slice(0, 197)}...` : json;
+}

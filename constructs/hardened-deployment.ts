@@ -1,0 +1,433 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { refuse } from './errors';
+import { howToPin, parsePinnedImage } from './image';
+import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } from './pod-security';
+import { ITenantNamespace } from './tenant-namespace';
+import { checkDnsLabel, checkInteger, checkQuantity, checkReason, checkString } from './validate';
+
+/** A port the container listens on. */
+export interface WorkloadPort {
+  /** IANA service name, used by the Service's `targetPort` and by probes, e.g. `http`. */
+  readonly name: string;
+  /** The container port. */
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+  /** The port the Service exposes. @default - the container port */
+  readonly servicePort?: number;
+}
+
+/** A value taken from a Secret or ConfigMap key at run time, never written into the manifest. */
+export interface EnvReference {
+  /** A Secret key. */
+  readonly secretKeyRef?: { readonly name: string; readonly key: string };
+  /** A ConfigMap key. */
+  readonly configMapKeyRef?: { readonly name: string; readonly key: string };
+}
+
+/** A literal value, or a reference to one. */
+export type EnvValue = string | EnvReference;
+
+/** Whole Secrets or ConfigMaps whose keys all become environment variables. */
+export interface EnvSource {
+  readonly secretRef?: string;
+  readonly configMapRef?: string;
+}
+
+/** CPU and memory for the container. Requests and a memory limit are always set. */
+export interface WorkloadResources {
+  /** @default '100m' */
+  readonly cpuRequest?: string;
+  /** @default '128Mi' */
+  readonly memoryRequest?: string;
+  /** @default '256Mi' */
+  readonly memoryLimit?: string;
+  /**
+   * A CPU limit throttles a busy container even when the node is idle, so none is set unless asked.
+   * @default - no CPU limit
+   */
+  readonly cpuLimit?: string;
+}
+
+/** A writable directory: an emptyDir with a size limit, because the root filesystem is read-only. */
+export interface WritablePath {
+  /** Absolute mount path, e.g. `/tmp`. */
+  readonly path: string;
+  /** @default '64Mi' */
+  readonly sizeLimit?: string;
+}
+
+/** A health check. Exactly one of `httpGet`, `tcpSocket` and `exec`. */
+export interface WorkloadProbe {
+  readonly httpGet?: { readonly path: string; readonly port: string | number };
+  readonly tcpSocket?: { readonly port: string | number };
+  readonly exec?: { readonly command: string[] };
+  /** @default 0 */
+  readonly initialDelaySeconds?: number;
+  /** @default 10 */
+  readonly periodSeconds?: number;
+  /** @default 1 */
+  readonly timeoutSeconds?: number;
+  /** @default 3 */
+  readonly failureThreshold?: number;
+}
+
+/** Health checks for the container. */
+export interface WorkloadProbes {
+  /** @default - a TCP check on the first port, when there is one */
+  readonly readiness?: WorkloadProbe;
+  /** @default - none */
+  readonly liveness?: WorkloadProbe;
+  /** @default - none */
+  readonly startup?: WorkloadProbe;
+}
+
+/** A Linux capability to add, and why. */
+export interface CapabilityException {
+  /** The capability without the `CAP_` prefix, e.g. `NET_BIND_SERVICE`. */
+  readonly capability: string;
+  /** Why this workload needs it. Written on the workload as an annotation. */
+  readonly reason: string;
+}
+
+/** A reason for stepping off the hardened default. */
+export interface ReasonedException {
+  readonly reason: string;
+}
+
+/**
+ * Departures from the hardened default. Each one needs a reason and is written on the Deployment
+ * and its pods as a `guardrails.cdk8s.io/exception.*` annotation; those that go beyond the Pod
+ * Security level of the namespace are refused.
+ */
+export interface WorkloadExceptions {
+  /** Capabilities to add after dropping ALL. @default - none */
+  readonly capabilities?: CapabilityException[];
+  /** Run as UID 0 (needs a `baseline` namespace). @default - runs as `runAsUser` */
+  readonly runAsRoot?: ReasonedException;
+  /** Leave the root filesystem writable. @default - read-only */
+  readonly writableRootFilesystem?: ReasonedException;
+}
+
+export interface HardenedDeploymentProps {
+  /** The namespace to deploy into; its Pod Security level bounds the exceptions. */
+  readonly namespace: ITenantNamespace;
+  /** Image pinned by digest: `registry/repository[:tag]@sha256:<64 hex>`. */
+  readonly image: string;
+  /** Name of the Deployment, its ServiceAccount, Service and PodDisruptionBudget. @default - the construct id */
+  readonly name?: string;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Ports; with any, a ClusterIP Service is created. @default - no ports, no Service */
+  readonly ports?: WorkloadPort[];
+  /** Overrides the image's entrypoint. @default - the image's */
+  readonly command?: string[];
+  /** Overrides the image's arguments. @default - the image's */
+  readonly args?: string[];
+  /** Environment variables, in order. Credentials must be references. @default - none */
+  readonly env?: Record<string, EnvValue>;
+  /** Secrets or ConfigMaps loaded whole as environment variables. @default - none */
+  readonly envFrom?: EnvSource[];
+  /** @default - see {@link WorkloadResources} */
+  readonly resources?: WorkloadResources;
+  /** Writable directories. @default [{ path: '/tmp', sizeLimit: '64Mi' }] */
+  readonly writablePaths?: WritablePath[];
+  /** @default - see {@link WorkloadProbes} */
+  readonly probes?: WorkloadProbes;
+  /** Non-zero UID the container runs as; match it to the image's user. @default 65532 (distroless `nonroot`) */
+  readonly runAsUser?: number;
+  /** Non-zero GID. @default 65532 */
+  readonly runAsGroup?: number;
+  /** Group that owns mounted volumes. @default 65532 */
+  readonly fsGroup?: number;
+  /** @default - none */
+  readonly exceptions?: WorkloadExceptions;
+  /** Extra labels for every object, e.g. `app.kubernetes.io/part-of`. @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+export const EXCEPTION_ANNOTATION_PREFIX = 'guardrails.cdk8s.io/exception.';
+const DEFAULT_ID = 65532;
+const MAX_ID = 2147483647;
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names that say "credential"; such a variable must come from a Secret, not a literal. */
+const CREDENTIAL_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIALS?|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_?SECRET)(_|$)/i;
+
+/**
+ * A Deployment whose pods pass the Pod Security Standards *restricted* profile with nothing left
+ * to cluster defaults, with its own ServiceAccount (no token), a Service when it has ports and a
+ * PodDisruptionBudget when it has more than one replica.
+ */
+export class HardenedDeployment extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  /** Labels that select this workload's pods (for Services and NetworkPolicies). */
+  public readonly selector: Record<string, string>;
+  public readonly ports: WorkloadPort[];
+  /** The Pod Security level the pods need, given their exceptions. */
+  public readonly podSecurityNeeded: PodSecurityLevel;
+
+  constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
+    super(scope, id);
+    this.name = checkDnsLabel(this, 'name', props.name ?? id);
+    if (!props.namespace || typeof props.namespace.name !== 'string') {
+      refuse(this, 'namespace', props.namespace, 'must be a TenantNamespace', 'pass the TenantNamespace this workload runs in');
+    }
+    this.namespace = props.namespace.name;
+    const image = checkImage(this, props.image);
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0, 1000);
+    this.ports = checkPorts(this, props.ports ?? []);
+    const uid = checkInteger(this, 'runAsUser', props.runAsUser ?? DEFAULT_ID, 1, MAX_ID);
+    const gid = checkInteger(this, 'runAsGroup', props.runAsGroup ?? DEFAULT_ID, 1, MAX_ID);
+    const fsGroup = checkInteger(this, 'fsGroup', props.fsGroup ?? DEFAULT_ID, 1, MAX_ID);
+
+    const exceptions = checkExceptions(this, props.exceptions ?? {}, props.namespace);
+    this.podSecurityNeeded = exceptions.level;
+    const runAsRoot = exceptions.annotations[`${EXCEPTION_ANNOTATION_PREFIX}run-as-root`] !== undefined;
+    const readOnlyRoot = exceptions.annotations[`${EXCEPTION_ANNOTATION_PREFIX}writable-root-filesystem`] === undefined;
+
+    this.selector = { 'app.kubernetes.io/name': this.name };
+    const labels = { ...(props.labels ?? {}), ...this.selector, 'app.kubernetes.io/managed-by': 'cdk8s-guardrails' };
+    const metadata = (annotations?: Record<string, string>) => ({ name: this.name, namespace: this.namespace, labels, annotations });
+    const writable = checkWritablePaths(this, props.writablePaths ?? [{ path: '/tmp' }]);
+
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(),
+      automountServiceAccountToken: false,
+    });
+
+    const securityContext: k8s.SecurityContext = {
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: readOnlyRoot,
+      runAsNonRoot: !runAsRoot,
+      ...(runAsRoot ? { runAsUser: 0 } : {}),
+      capabilities: { drop: ['ALL'], ...(exceptions.capabilities.length ? { add: exceptions.capabilities } : {}) },
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
+    const probes = props.probes ?? {};
+    const readiness = probes.readiness ?? (this.ports.length ? { tcpSocket: { port: this.ports[0].name } } : undefined);
+
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: metadata(nonEmpty(exceptions.annotations)),
+      spec: {
+        replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.selector },
+        template: {
+          metadata: { labels, annotations: nonEmpty(exceptions.annotations) },
+          spec: {
+            serviceAccountName: serviceAccount.name,
+            automountServiceAccountToken: false,
+            // Service links put every Service of the namespace into the environment: noise at best.
+            enableServiceLinks: false,
+            hostNetwork: false,
+            hostPid: false,
+            hostIpc: false,
+            securityContext: {
+              runAsNonRoot: !runAsRoot,
+              runAsUser: runAsRoot ? 0 : uid,
+              runAsGroup: runAsRoot ? 0 : gid,
+              fsGroup,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [{
+              name: this.name,
+              image,
+              imagePullPolicy: 'IfNotPresent',
+              command: props.command?.map((c, i) => checkString(this, `command[${i}]`, c)),
+              args: props.args?.map((a, i) => checkString(this, `args[${i}]`, a, true)),
+              ports: this.ports.length
+                ? this.ports.map(p => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' }))
+                : undefined,
+              env: checkEnv(this, props.env ?? {}),
+              envFrom: checkEnvFrom(this, props.envFrom ?? []),
+              resources: checkResources(this, props.resources ?? {}),
+              securityContext,
+              volumeMounts: writable.map(w => ({ name: w.name, mountPath: w.path })),
+              readinessProbe: readiness && toProbe(this, 'probes.readiness', readiness),
+              livenessProbe: probes.liveness && toProbe(this, 'probes.liveness', probes.liveness),
+              startupProbe: probes.startup && toProbe(this, 'probes.startup', probes.startup),
+            }],
+            volumes: writable.map(w => ({ name: w.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(w.sizeLimit) } })),
+          },
+        },
+      },
+    });
+
+    if (this.ports.length) {
+      new k8s.KubeService(this, 'Service', {
+        metadata: metadata(),
+        spec: {
+          type: 'ClusterIP',
+          selector: this.selector,
+          ports: this.ports.map(p => ({
+            name: p.name,
+            port: p.servicePort ?? p.port,
+            targetPort: k8s.IntOrString.fromString(p.name),
+            protocol: p.protocol ?? 'TCP',
+          })),
+        },
+      });
+    }
+    if (replicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata: metadata(),
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
+      });
+    }
+  }
+}
+
+function nonEmpty(record: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(record).length ? record : undefined;
+}
+
+function checkImage(scope: Construct, image: unknown): string {
+  const ref = checkString(scope, 'image', image);
+  if (!parsePinnedImage(ref)) {
+    refuse(scope, 'image', ref, 'is not pinned by digest, so what runs can change without a commit', howToPin(ref));
+  }
+  return ref;
+}
+
+function checkPorts(scope: Construct, ports: WorkloadPort[]): WorkloadPort[] {
+  if (!Array.isArray(ports)) refuse(scope, 'ports', ports, 'must be a list', 'give a list of { name, port }');
+  const seen = new Set<string>();
+  ports.forEach((p, i) => {
+    if (typeof p?.name !== 'string' || !PORT_NAME.test(p.name) || p.name.length > 15) {
+      refuse(scope, `ports[${i}].name`, p?.name, 'must be an IANA service name of at most 15 characters', 'use lower-case letters, digits and "-", e.g. "http"');
+    }
+    checkInteger(scope, `ports[${i}].port`, p.port, 1, 65535);
+    if (p.servicePort !== undefined) checkInteger(scope, `ports[${i}].servicePort`, p.servicePort, 1, 65535);
+    if (p.protocol !== undefined && p.protocol !== 'TCP' && p.protocol !== 'UDP') {
+      refuse(scope, `ports[${i}].protocol`, p.protocol, 'must be TCP or UDP', 'set protocol to "TCP" or "UDP"');
+    }
+    for (const key of [`name:${p.name}`, `port:${p.port}/${p.protocol ?? 'TCP'}`]) {
+      if (seen.has(key)) refuse(scope, `ports[${i}]`, p, `repeats ${key.replace(':', ' ')}`, 'give each port its own name and number');
+      seen.add(key);
+    }
+  });
+  return ports;
+}
+
+function checkExceptions(scope: Construct, exceptions: WorkloadExceptions, namespace: ITenantNamespace) {
+  const annotations: Record<string, string> = {};
+  const capabilities: string[] = [];
+  let level: PodSecurityLevel = 'restricted';
+  const need = (field: string, value: unknown, needed: PodSecurityLevel) => {
+    if (!levelAdmits(namespace.podSecurity, needed)) {
+      refuse(scope, field, value,
+        `needs Pod Security level "${needed}", but namespace ${namespace.name} enforces "${namespace.podSecurity}"`,
+        `remove the exception, or give the namespace podSecurity "${needed}" (its audit and warn labels stay at restricted)`);
+    }
+    if (levelAdmits(level, needed)) level = needed;
+  };
+
+  (exceptions.capabilities ?? []).forEach((c, i) => {
+    const field = `exceptions.capabilities[${i}]`;
+    const cap = typeof c?.capability === 'string' ? c.capability.toUpperCase().replace(/^CAP_/, '') : c?.capability;
+    if (typeof cap !== 'string' || !(LINUX_CAPABILITIES as readonly string[]).includes(cap)) {
+      refuse(scope, `${field}.capability`, c?.capability, 'is not a Linux capability',
+        'name one from capabilities(7) without the CAP_ prefix, e.g. "NET_BIND_SERVICE"');
+    }
+    if (capabilities.includes(cap)) refuse(scope, `${field}.capability`, cap, 'is listed twice', 'list each capability once');
+    const reason = checkReason(scope, `${field}.reason`, c.reason);
+    need(`${field}.capability`, cap, capabilityLevel(cap));
+    capabilities.push(cap);
+    annotations[`${EXCEPTION_ANNOTATION_PREFIX}capability.${cap}`] = reason;
+  });
+  if (exceptions.runAsRoot !== undefined) {
+    const reason = checkReason(scope, 'exceptions.runAsRoot.reason', exceptions.runAsRoot?.reason);
+    need('exceptions.runAsRoot', exceptions.runAsRoot, 'baseline');
+    annotations[`${EXCEPTION_ANNOTATION_PREFIX}run-as-root`] = reason;
+  }
+  if (exceptions.writableRootFilesystem !== undefined) {
+    const reason = checkReason(scope, 'exceptions.writableRootFilesystem.reason', exceptions.writableRootFilesystem?.reason);
+    annotations[`${EXCEPTION_ANNOTATION_PREFIX}writable-root-filesystem`] = reason;
+  }
+  return { annotations, capabilities: capabilities.sort(), level };
+}
+
+function checkEnv(scope: Construct, env: Record<string, EnvValue>): k8s.EnvVar[] | undefined {
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+    refuse(scope, 'env', env, 'must be a map of name to value', 'write env as { NAME: "value" }');
+  }
+  const vars = Object.entries(env).map(([name, value]) => {
+    const field = `env.${name}`;
+    if (!ENV_NAME.test(name)) refuse(scope, field, name, 'is not a valid variable name', 'use letters, digits and "_", not starting with a digit');
+    if (typeof value === 'string') {
+      if (CREDENTIAL_NAME.test(name)) {
+        refuse(scope, field, '<redacted>', 'looks like a credential but is a literal that would be committed to Git',
+          `take it from a Secret: ${name}: { secretKeyRef: { name: "<secret>", key: "<key>" } }`);
+      }
+      return { name, value };
+    }
+    const refs = ['secretKeyRef', 'configMapKeyRef'] as const;
+    const kinds = refs.filter(r => value?.[r] !== undefined);
+    if (kinds.length !== 1) {
+      refuse(scope, field, value, 'must be a string or exactly one of secretKeyRef and configMapKeyRef',
+        `write ${name}: "value" or ${name}: { secretKeyRef: { name: "<secret>", key: "<key>" } }`);
+    }
+    const ref = value[kinds[0]]!;
+    checkDnsLabel(scope, `${field}.${kinds[0]}.name`, ref.name, 253);
+    checkString(scope, `${field}.${kinds[0]}.key`, ref.key);
+    return { name, valueFrom: { [kinds[0]]: { name: ref.name, key: ref.key } } };
+  });
+  return vars.length ? vars : undefined;
+}
+
+function checkEnvFrom(scope: Construct, sources: EnvSource[]): k8s.EnvFromSource[] | undefined {
+  const out = sources.map((s, i) => {
+    const set = (['secretRef', 'configMapRef'] as const).filter(k => s?.[k] !== undefined);
+    if (set.length !== 1) {
+      refuse(scope, `envFrom[${i}]`, s, 'must name exactly one of secretRef and configMapRef', 'write { secretRef: "<secret name>" }');
+    }
+    const name = checkDnsLabel(scope, `envFrom[${i}].${set[0]}`, s[set[0]], 253);
+    return { [set[0]]: { name } };
+  });
+  return out.length ? out : undefined;
+}
+
+function checkResources(scope: Construct, r: WorkloadResources): k8s.ResourceRequirements {
+  const q = (field: keyof WorkloadResources, fallback?: string) => {
+    const v = r[field] ?? fallback;
+    return v === undefined ? undefined : k8s.Quantity.fromString(checkQuantity(scope, `resources.${field}`, v));
+  };
+  const cpuLimit = q('cpuLimit');
+  return {
+    requests: { cpu: q('cpuRequest', '100m')!, memory: q('memoryRequest', '128Mi')! },
+    limits: { memory: q('memoryLimit', '256Mi')!, ...(cpuLimit ? { cpu: cpuLimit } : {}) },
+  };
+}
+
+function checkWritablePaths(scope: Construct, paths: WritablePath[]) {
+  const names = new Set<string>();
+  return paths.map((w, i) => {
+    const path = checkString(scope, `writablePaths[${i}].path`, w?.path);
+    if (!/^\/[A-Za-z0-9._/-]+$/.test(path) || path.includes('..')) {
+      refuse(scope, `writablePaths[${i}].path`, path, 'must be an absolute path below /', 'write it like "/tmp" or "/var/cache/nginx"');
+    }
+    const name = path.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 50).replace(/-+$/, '');
+    if (names.has(name)) refuse(scope, `writablePaths[${i}].path`, path, 'is listed twice', 'list each path once');
+    names.add(name);
+    return { path, name: `writable-${name}`, sizeLimit: checkQuantity(scope, `writablePaths[${i}].sizeLimit`, w.sizeLimit ?? '64Mi') };
+  });
+}
+
+function toProbe(scope: Construct, field: string, p: WorkloadProbe): k8s.Probe {
+  const kinds = (['httpGet', 'tcpSocket', 'exec'] as const).filter(k => p?.[k] !== undefined);
+  if (kinds.length !== 1) refuse(scope, field, p, 'must have exactly one of httpGet, tcpSocket and exec', 'e.g. { httpGet: { path: "/healthz", port: "http" } }');
+  const port = (v: string | number) => typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v);
+  const timing = {
+    initialDelaySeconds: checkInteger(scope, `${field}.initialDelaySeconds`, p.initialDelaySeconds ?? 0, 0, 3600),
+    periodSeconds: checkInteger(scope, `${field}.periodSeconds`, p.periodSeconds ?? 10, 1, 3600),
+    timeoutSeconds: checkInteger(scope, `${field}.timeoutSeconds`, p.timeoutSeconds ?? 1, 1, 3600),
+    failureThreshold: checkInteger(scope, `${field}.failureThreshold`, p.failureThreshold ?? 3, 1, 100),
+  };
+  if (p.httpGet) return { httpGet: { path: checkString(scope, `${field}.httpGet.path`, p.httpGet.path), port: port(p.httpGet.port) }, ...timing };
+  if (p.tcpSocket) return { tcpSocket: { port: port(p.tcpSocket.port) }, ...timing };
+  return { exec: { command: p.exec!.command.map((c, i) => checkString(scope, `${field}.exec.command[${i}]`, c)) }, ...timing };
+}

@@ -1,0 +1,197 @@
+import { ApiObject, ApiObjectProps, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { GuardrailError, refuse } from './errors';
+import { ITenantNamespace } from './tenant-namespace';
+import { checkDnsLabel, checkReason } from './validate';
+import { EXCEPTION_ANNOTATION_PREFIX } from './hardened-deployment';
+
+/** Read/write access to Secrets, which the deployer otherwise never gets. */
+export interface SecretsAccess {
+  /** Why this environment's deployer must write Secrets. Written on the Role as an annotation. */
+  readonly reason: string;
+}
+
+export interface ScopedDeployerProps {
+  /** Namespace it deploys into; its only scope. */
+  readonly namespace: ITenantNamespace;
+  /**
+   * The construct (e.g. a cdk8s Chart) whose ApiObjects this deployer applies; the Role grants
+   * exactly their kinds. Read at synth time, so objects added after the deployer count too.
+   */
+  readonly workloads: IConstruct;
+  /** Name of the ServiceAccount, Role and RoleBinding. @default 'deployer' */
+  readonly name?: string;
+  /**
+   * Read/write Secrets in its own namespace, whether or not the workloads hold any (e.g. to
+   * apply Secrets rendered outside this repository); needs a reason.
+   * @default - no access to Secrets
+   */
+  readonly secrets?: SecretsAccess;
+}
+
+/** Where a kind lives in the API: what a Role rule names. */
+interface ApiResource {
+  readonly group: string;
+  readonly resource: string;
+}
+
+/** The namespaced kinds a tenant may own. Anything else belongs to the platform. */
+const TENANT_KINDS: Record<string, ApiResource> = {
+  Deployment: { group: 'apps', resource: 'deployments' },
+  StatefulSet: { group: 'apps', resource: 'statefulsets' },
+  Service: { group: '', resource: 'services' },
+  ServiceAccount: { group: '', resource: 'serviceaccounts' },
+  ConfigMap: { group: '', resource: 'configmaps' },
+  PodDisruptionBudget: { group: 'policy', resource: 'poddisruptionbudgets' },
+  HorizontalPodAutoscaler: { group: 'autoscaling', resource: 'horizontalpodautoscalers' },
+  Job: { group: 'batch', resource: 'jobs' },
+  CronJob: { group: 'batch', resource: 'cronjobs' },
+  Ingress: { group: 'networking.k8s.io', resource: 'ingresses' },
+};
+const SECRETS: ApiResource = { group: '', resource: 'secrets' };
+
+/** Kinds that fence the tenant in; a tenant that could change them could leave the fence. */
+const GUARDRAIL_KINDS = ['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'];
+/** Common cluster-scoped kinds, named so that the error says why rather than "unknown kind". */
+const CLUSTER_KINDS = [
+  'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'PriorityClass', 'IngressClass', 'RuntimeClass',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'APIService', 'Node', 'CSIDriver', 'StorageVersionMigration',
+];
+
+/** No deletecollection (one call wipes the namespace) and nothing that widens its own rights. */
+const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+const PLATFORM_FIX = 'move it to the platform chart, which the platform team applies with its own identity';
+
+/**
+ * The identity that CI or ArgoCD (by impersonation) uses to apply one app environment: a
+ * ServiceAccount with no token mounted, and a Role in the tenant namespace that allows exactly
+ * the kinds of object the workloads synthesize. Never a ClusterRole, never a wildcard, never
+ * pods/exec or RBAC, and no Secrets unless asked for with a reason.
+ */
+export class ScopedDeployer extends Construct {
+  /** Name of the ServiceAccount (and of the Role and RoleBinding). */
+  public readonly serviceAccountName: string;
+  /** The tenant namespace the deployer is confined to. */
+  public readonly namespace: string;
+  /** The username Kubernetes authenticates it as, e.g. for ArgoCD's impersonation: `system:serviceaccount:<ns>:<name>`. */
+  public readonly subject: string;
+
+  private readonly workloads: IConstruct;
+  private readonly secrets: boolean;
+
+  constructor(scope: Construct, id: string, props: ScopedDeployerProps) {
+    super(scope, id);
+    this.serviceAccountName = checkDnsLabel(this, 'name', props.name ?? 'deployer');
+    if (!props.namespace || typeof props.namespace.name !== 'string') {
+      refuse(this, 'namespace', props.namespace, 'must be a TenantNamespace', 'pass the TenantNamespace this deployer applies to');
+    }
+    this.namespace = props.namespace.name;
+    this.subject = `system:serviceaccount:${this.namespace}:${this.serviceAccountName}`;
+    if (!props.workloads?.node) {
+      refuse(this, 'workloads', props.workloads, 'must be a construct', 'pass the Chart that holds the workloads this deployer applies');
+    }
+    // Inside its own workloads, the deployer would be asked to apply its own Role: escalation.
+    if (this.node.scopes.includes(props.workloads)) {
+      refuse(this, 'workloads', props.workloads.node.path, 'contains the deployer itself, whose Role it must not be able to change',
+        'create the ScopedDeployer in the platform chart, outside the workloads it applies');
+    }
+    this.workloads = props.workloads;
+    const reason = props.secrets === undefined ? undefined : checkReason(this, 'secrets.reason', props.secrets?.reason);
+    this.secrets = reason !== undefined;
+
+    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-guardrails' };
+    const metadata = { name: this.serviceAccountName, namespace: this.namespace, labels };
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+    new DerivedRole(this, 'Role', () => this.rules(), {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: reason === undefined ? metadata : { ...metadata, annotations: { [`${EXCEPTION_ANNOTATION_PREFIX}secrets`]: reason } },
+      // Lazy: the workloads chart may still grow after this constructor has run.
+      rules: Lazy.any({ produce: () => this.rules() }),
+    });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.serviceAccountName },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
+    });
+    // Validation runs before synthesis (App.synth, the compiler) and reports every refused object
+    // at once; synthesizing alone stops at the first.
+    this.node.addValidation({ validate: () => this.workloadObjects().flatMap(obj => problemOf(() => this.resourceFor(obj))) });
+  }
+
+  private workloadObjects(): ApiObject[] {
+    return this.workloads.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  }
+
+  /** One rule per API group, over the resources the workloads use, sorted for stable output. */
+  private rules() {
+    const granted = this.workloadObjects().map(obj => this.resourceFor(obj));
+    if (this.secrets) granted.push(SECRETS);
+    const byGroup = new Map<string, Set<string>>();
+    for (const { group, resource } of granted) byGroup.set(group, (byGroup.get(group) ?? new Set()).add(resource));
+    return [...byGroup.keys()].sort().map(group => ({
+      apiGroups: [group],
+      resources: [...byGroup.get(group)!].sort(),
+      verbs: [...VERBS],
+    }));
+  }
+
+  /** The rule a workload object needs, or a refusal naming it, why it is not the tenant's, and where it goes. */
+  private resourceFor(obj: ApiObject): ApiResource {
+    const what = `${obj.kind}/${obj.name}`;
+    const deployer = `the deployer ${this.node.path} of namespace ${this.namespace}`;
+    if (GUARDRAIL_KINDS.includes(obj.kind)) {
+      refuse(obj, 'kind', what, `is a guardrail of the tenant; if ${deployer} could apply it, the tenant could lift its own limits`, PLATFORM_FIX);
+    }
+    if (CLUSTER_KINDS.includes(obj.kind)) {
+      refuse(obj, 'kind', what, `is cluster-scoped, and ${deployer} may only act inside its namespace`, PLATFORM_FIX);
+    }
+    if (obj.kind === 'Secret' && !this.secrets) {
+      refuse(obj, 'kind', what, `is a Secret, and ${deployer} has no access to Secrets`,
+        `create the Secret outside Git (e.g. ExternalSecrets), or give the deployer secrets: { reason: "..." }`);
+    }
+    const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
+    const resource = obj.kind === 'Secret' ? SECRETS : TENANT_KINDS[obj.kind];
+    if (!resource || resource.group !== group) {
+      refuse(obj, 'kind', `${obj.apiVersion} ${what}`, `is not a kind that ${deployer} may manage`,
+        `${PLATFORM_FIX}; or, if every tenant may own it, add it to TENANT_KINDS in constructs/scoped-deployer.ts`);
+    }
+    if (obj.metadata.namespace !== this.namespace) {
+      refuse(obj, 'metadata.namespace', obj.metadata.namespace, `${what} is outside namespace ${this.namespace}, the only one ${deployer} may write`,
+        `set metadata.namespace to "${this.namespace}", or give that namespace its own ScopedDeployer`);
+    }
+    if (obj.kind === 'ServiceAccount' && obj.name === this.serviceAccountName) {
+      refuse(obj, 'metadata.name', what, `is the deployer's own ServiceAccount`, 'give the workload\'s ServiceAccount another name, or the deployer another name');
+    }
+    return resource;
+  }
+}
+
+/**
+ * The deployer's Role, its rules a Lazy that ApiObject.toJson resolves. They are derived once
+ * before that too, outside toJson's try/catch, so that a refusal reaches the user as the
+ * GuardrailError it is rather than as text inside "Failed serializing construct ...".
+ */
+class DerivedRole extends ApiObject {
+  constructor(scope: Construct, id: string, private readonly derive: () => unknown, props: ApiObjectProps) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    this.derive();
+    return super.toJson();
+  }
+}
+
+function problemOf(check: () => unknown): string[] {
+  try {
+    check();
+    return [];
+  } catch (e) {
+    if (e instanceof GuardrailError) return [e.message];
+    throw e;
+  }
+}
