@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { GuardrailError } from '../constructs/errors';
 import { HardenedDeployment } from '../constructs/hardened-deployment';
@@ -39,6 +39,16 @@ function build(options: Options = {}) {
 
 function roleOf(objects: Record<string, any>[], namespace: string) {
   return objects.find(o => o.kind === 'Role' && o.metadata.namespace === namespace)!;
+}
+
+/** cdk8s validates the whole app before synthesizing, and lists every refusal in one Error. */
+function synthError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected synthesis to fail, but it did not');
 }
 
 function refusal(fn: () => unknown): GuardrailError {
@@ -182,13 +192,10 @@ describe('ScopedDeployer refuses', () => {
     const { synth } = build({
       addLater: shop => new k8s.KubeSecret(shop, 'db', { metadata: { name: 'db', namespace: 'shop-production' } }),
     });
-    const e = refusal(synth);
-    expect(e.path).toBe('shop/db');
-    expect(e.field).toBe('kind');
-    expect(e.message).toContain('"Secret/db"');
-    expect(e.message).toContain('platform/ShopDeployer');
-    expect(e.message).toContain('no access to Secrets');
-    expect(e.fix).toContain('secrets: { reason');
+    const message = synthError(synth);
+    expect(message).toContain('[platform/ShopDeployer] [shop/db] kind: is a Secret');
+    expect(message).toContain('no access to Secrets (got "Secret/db")');
+    expect(message).toContain('Fix: create the Secret outside Git (e.g. ExternalSecrets), or give the deployer secrets: { reason');
   });
 
   test('a NetworkPolicy in its workloads, because it is a guardrail', () => {
@@ -197,20 +204,18 @@ describe('ScopedDeployer refuses', () => {
         metadata: { name: 'allow-all', namespace: 'shop-production' }, spec: { podSelector: {} },
       }),
     });
-    const e = refusal(synth);
-    expect(e.path).toBe('shop/open');
-    expect(e.field).toBe('kind');
-    expect(e.message).toContain('"NetworkPolicy/allow-all"');
-    expect(e.problem).toContain('guardrail');
-    expect(e.fix).toContain('move it to the platform chart');
+    const message = synthError(synth);
+    expect(message).toContain('[shop/open] kind: is a guardrail of the tenant');
+    expect(message).toContain('(got "NetworkPolicy/allow-all")');
+    expect(message).toContain('Fix: move it to the platform chart');
   });
 
   test('a cluster-scoped object in its workloads', () => {
-    const { synth } = build({ addLater: shop => new k8s.KubeNamespace(shop, 'ns', { metadata: { name: 'sneaky' } }) });
-    const e = refusal(synth);
-    expect(e.path).toBe('shop/ns');
-    expect(e.message).toContain('Namespace/sneaky');
-    expect(e.fix).toContain('platform chart');
+    const { synth } = build({ addLater: shop => new k8s.KubePersistentVolume(shop, 'pv', { metadata: { name: 'disk' } }) });
+    const message = synthError(synth);
+    expect(message).toContain('[shop/pv] kind: is cluster-scoped');
+    expect(message).toContain('(got "PersistentVolume/disk")');
+    expect(message).toContain('Fix: move it to the platform chart');
   });
 
   test('a kind it has no rule for', () => {
@@ -220,35 +225,52 @@ describe('ScopedDeployer refuses', () => {
         spec: { selector: {}, template: {} },
       }),
     });
-    const e = refusal(synth);
-    expect(e.path).toBe('shop/agent');
-    expect(e.message).toContain('apps/v1 DaemonSet/agent');
-    expect(e.fix).toContain('TENANT_KINDS');
+    const message = synthError(synth);
+    expect(message).toContain('[shop/agent] kind: is not a kind that the deployer platform/ShopDeployer');
+    expect(message).toContain('(got "apps/v1 DaemonSet/agent")');
+    expect(message).toContain('add it to TENANT_KINDS');
   });
 
   test('an object in another namespace', () => {
     const { synth } = build({
       addLater: shop => new k8s.KubeConfigMap(shop, 'elsewhere', { metadata: { name: 'settings', namespace: 'blog-production' } }),
     });
-    const e = refusal(synth);
-    expect(e.path).toBe('shop/elsewhere');
-    expect(e.field).toBe('metadata.namespace');
-    expect(e.value).toBe('blog-production');
-    expect(e.problem).toContain('ConfigMap/settings');
-    expect(e.fix).toContain('set metadata.namespace to "shop-production"');
+    const message = synthError(synth);
+    expect(message).toContain('[shop/elsewhere] metadata.namespace: ConfigMap/settings is outside namespace shop-production');
+    expect(message).toContain('(got "blog-production")');
+    expect(message).toContain('Fix: set metadata.namespace to "shop-production"');
   });
 
   test('an object with no namespace, which would land wherever the sync points', () => {
     const { synth } = build({ addLater: shop => new k8s.KubeConfigMap(shop, 'nowhere', { metadata: { name: 'settings' } }) });
-    const e = refusal(synth);
-    expect(e.field).toBe('metadata.namespace');
-    expect(e.message).toContain('got nothing');
+    expect(synthError(synth)).toContain('[shop/nowhere] metadata.namespace: ConfigMap/settings is outside namespace shop-production');
+  });
+
+  test('even when the Role is serialized on its own, with the refusal inside the error', () => {
+    const { platform } = build({
+      addLater: shop => new k8s.KubeSecret(shop, 'db', { metadata: { name: 'db', namespace: 'shop-production' } }),
+    });
+    const role = platform.node.findChild('ShopDeployer').node.findChild('Role') as ApiObject;
+    expect(() => role.toJson()).toThrow('[shop/db] kind: is a Secret');
+  });
+
+  test('every refused object at once when validated, before anything is synthesized', () => {
+    const { deployer } = build({
+      addLater: shop => {
+        new k8s.KubeSecret(shop, 'db', { metadata: { name: 'db', namespace: 'shop-production' } });
+        new k8s.KubeConfigMap(shop, 'elsewhere', { metadata: { name: 'settings', namespace: 'blog-production' } });
+      },
+    });
+    const problems = deployer.node.validate();
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('[shop/db] kind');
+    expect(problems[1]).toContain('[shop/elsewhere] metadata.namespace');
   });
 
   test.each([
-    ['empty', ''],
-    ['short', 'needed'],
-  ])('a secrets exception with an %s reason', (_, reason) => {
+    ['is empty', ''],
+    ['is too short', 'needed'],
+  ])('a secrets exception whose reason %s', (_, reason) => {
     const e = refusal(() => build({ secrets: { reason } }));
     expect(e.path).toBe('platform/ShopDeployer');
     expect(e.field).toBe('secrets.reason');

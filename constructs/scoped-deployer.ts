@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectProps, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { GuardrailError, refuse } from './errors';
@@ -105,7 +105,7 @@ export class ScopedDeployer extends Construct {
     const metadata = { name: this.serviceAccountName, namespace: this.namespace, labels };
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
-    new DerivedRole(this, 'Role', () => this.rules(), {
+    new ApiObject(this, 'Role', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: reason === undefined ? metadata : { ...metadata, annotations: { [`${EXCEPTION_ANNOTATION_PREFIX}secrets`]: reason } },
@@ -117,8 +117,8 @@ export class ScopedDeployer extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.serviceAccountName },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
     });
-    // Validation runs before synthesis (App.synth, the compiler) and reports every refused object
-    // at once; synthesizing alone stops at the first.
+    // cdk8s validates the whole app before it synthesizes any chart, so this reports every refused
+    // object at once, before the Lazy above would stop at the first (wrapped by toJson).
     this.node.addValidation({ validate: () => this.workloadObjects().flatMap(obj => problemOf(() => this.resourceFor(obj))) });
   }
 
@@ -167,22 +167,6 @@ export class ScopedDeployer extends Construct {
       refuse(obj, 'metadata.name', what, `is the deployer's own ServiceAccount`, 'give the workload\'s ServiceAccount another name, or the deployer another name');
     }
     return resource;
-  }
-}
-
-/**
- * The deployer's Role, its rules a Lazy that ApiObject.toJson resolves. They are derived once
- * before that too, outside toJson's try/catch, so that a refusal reaches the user as the
- * GuardrailError it is rather than as text inside "Failed serializing construct ...".
- */
-class DerivedRole extends ApiObject {
-  constructor(scope: Construct, id: string, private readonly derive: () => unknown, props: ApiObjectProps) {
-    super(scope, id, props);
-  }
-
-  public toJson(): any {
-    this.derive();
-    return super.toJson();
   }
 }
 

@@ -1,0 +1,22 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+
+export const DIST = path.join(__dirname, '..', 'dist');
+
+/** Every file below `dir`, as paths relative to it, sorted. */
+export function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(e => e.isFile())
+    .map(e => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** The committed `dist/`: each file with the objects it holds. */
+export function loadDist(): { file: string; objects: Record<string, any>[] }[] {
+  return listFiles(DIST).map(file => ({
+    file,
+    objects: parseAllDocuments(fs.readFileSync(path.join(DIST, file), 'utf8')).map(d => d.toJS()).filter(Boolean),
+  }));
+}

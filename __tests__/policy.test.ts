@@ -1,0 +1,226 @@
+import { canI, enforcedLevels, parsePinnedImage, podSecurityFindings, podSpecOf } from '../constructs';
+import { loadDist } from './dist-files';
+
+// Explicit checks of the security properties of the committed dist/, independent of snapshots:
+// each one fails on its own when a regression reaches the output.
+
+const files = loadDist();
+const all = files.flatMap(f => f.objects);
+const workloads = all.filter(o => podSpecOf(o));
+const containersOf = (o: any) => {
+  const spec = podSpecOf(o)!.spec;
+  return [...(spec.initContainers ?? []), ...spec.containers];
+};
+const tenantNamespaces = all.filter(o => o.kind === 'Namespace').map(o => o.metadata.name as string);
+const deployers = all.filter(o => o.kind === 'ServiceAccount' && o.metadata.name === 'deployer')
+  .map(o => `system:serviceaccount:${o.metadata.namespace}:${o.metadata.name}`);
+
+test('dist holds workloads, namespaces and deployers to judge', () => {
+  expect(workloads.length).toBeGreaterThanOrEqual(10);
+  expect(tenantNamespaces.length).toBeGreaterThanOrEqual(7);
+  expect(deployers).toHaveLength(tenantNamespaces.length);
+});
+
+describe('every pod template', () => {
+  const levels = enforcedLevels(all);
+  test.each(workloads.map(w => [`${w.metadata.namespace}/${w.metadata.name}`, w]))('%s passes the Pod Security level its namespace enforces, which is restricted', (_, w) => {
+    expect(levels.get(w.metadata.namespace)).toBe('restricted');
+    expect(podSecurityFindings(podSpecOf(w)!.spec, 'restricted')).toEqual([]);
+  });
+
+  test('drops ALL capabilities and adds none but NET_BIND_SERVICE, and only with a reason', () => {
+    for (const w of workloads) {
+      for (const c of containersOf(w)) {
+        expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
+        for (const cap of c.securityContext.capabilities.add ?? []) {
+          expect(cap).toBe('NET_BIND_SERVICE');
+          expect(w.metadata.annotations[`guardrails.cdk8s.io/exception.capability.${cap}`]).toMatch(/\S.{9,}/);
+        }
+      }
+    }
+  });
+
+  test('runs as a non-zero user without privilege escalation, with a read-only root and RuntimeDefault seccomp', () => {
+    for (const w of workloads) {
+      const pod = podSpecOf(w)!.spec;
+      expect(pod.securityContext.runAsNonRoot).toBe(true);
+      expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+      expect(pod.securityContext.runAsGroup).toBeGreaterThan(0);
+      expect(pod.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+      for (const c of containersOf(w)) {
+        expect(c.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
+        });
+      }
+    }
+  });
+
+  test('shares no host namespace, port or path and mounts no service account token', () => {
+    for (const w of workloads) {
+      const pod = podSpecOf(w)!.spec;
+      expect([pod.hostNetwork, pod.hostPID, pod.hostIPC]).toEqual([false, false, false]);
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect((pod.volumes ?? []).filter((v: any) => !v.emptyDir)).toEqual([]);
+      for (const v of pod.volumes ?? []) expect(v.emptyDir.sizeLimit).toBeDefined();
+      for (const c of containersOf(w)) expect((c.ports ?? []).filter((p: any) => p.hostPort)).toEqual([]);
+      const sa = all.find(o => o.kind === 'ServiceAccount' && o.metadata.namespace === w.metadata.namespace && o.metadata.name === pod.serviceAccountName);
+      expect(sa?.automountServiceAccountToken).toBe(false);
+    }
+  });
+
+  test('pins every image by digest', () => {
+    for (const w of workloads) {
+      for (const c of containersOf(w)) expect(parsePinnedImage(c.image)).toBeDefined();
+    }
+  });
+
+  test('sets CPU and memory requests and a memory limit', () => {
+    for (const w of workloads) {
+      for (const c of containersOf(w)) {
+        expect(c.resources.requests.cpu).toBeDefined();
+        expect(c.resources.requests.memory).toBeDefined();
+        expect(c.resources.limits.memory).toBeDefined();
+      }
+    }
+  });
+
+  test('takes every credential-looking variable from a Secret, never a literal', () => {
+    for (const w of workloads) {
+      for (const c of containersOf(w)) {
+        for (const e of c.env ?? []) {
+          if (/PASSWORD|SECRET|TOKEN|API_?KEY|DATABASE_URL|APP_KEY/.test(e.name)) {
+            expect(e.value).toBeUndefined();
+            expect(e.valueFrom.secretKeyRef).toBeDefined();
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('network', () => {
+  test('every workload namespace denies all ingress and egress by default', () => {
+    for (const ns of new Set(workloads.map(w => w.metadata.namespace))) {
+      const deny = all.find(o => o.kind === 'NetworkPolicy' && o.metadata.namespace === ns && o.metadata.name === 'default-deny-all');
+      expect(deny?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    }
+  });
+
+  test('only DNS is open to every pod, and only towards kube-dns', () => {
+    const policies = all.filter(o => o.kind === 'NetworkPolicy' && o.metadata.name !== 'default-deny-all');
+    for (const p of policies) {
+      const rules = [...(p.spec.ingress ?? []), ...(p.spec.egress ?? [])];
+      for (const r of rules) {
+        expect((r.ports ?? []).length).toBeGreaterThan(0);
+        expect((r.from ?? r.to ?? []).length).toBeGreaterThan(0);
+      }
+      if (Object.keys(p.spec.podSelector).length === 0) {
+        expect(p.metadata.name).toBe('allow-egress-dns');
+        expect(p.spec.egress[0].to).toEqual([{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        }]);
+      }
+    }
+  });
+
+  test('no rule reaches the whole internet', () => {
+    const cidrs = all.filter(o => o.kind === 'NetworkPolicy')
+      .flatMap(p => [...(p.spec.ingress ?? []).flatMap((r: any) => r.from), ...(p.spec.egress ?? []).flatMap((r: any) => r.to)])
+      .map((peer: any) => peer.ipBlock?.cidr).filter(Boolean);
+    expect(cidrs.length).toBeGreaterThan(0);
+    for (const cidr of cidrs) expect(cidr).not.toMatch(/\/0$/);
+  });
+});
+
+describe('deployers', () => {
+  const clusterScoped: [string, string][] = [
+    ['', 'namespaces'], ['', 'nodes'], ['', 'persistentvolumes'], ['rbac.authorization.k8s.io', 'clusterroles'],
+    ['rbac.authorization.k8s.io', 'clusterrolebindings'], ['apiextensions.k8s.io', 'customresourcedefinitions'],
+    ['admissionregistration.k8s.io', 'validatingwebhookconfigurations'],
+  ];
+  test.each(deployers)('%s can deploy its own namespace and nothing beyond it', subject => {
+    const own = subject.split(':')[2];
+    expect(canI(all, subject, 'create', 'apps', 'deployments', own)).toBe(true);
+    expect(canI(all, subject, 'patch', '', 'services', own)).toBe(true);
+    expect(canI(all, subject, 'get', '', 'secrets', 'default')).toBe(false);
+    expect(canI(all, subject, 'get', '', 'secrets', own)).toBe(false);
+    expect(canI(all, subject, 'create', '', 'pods/exec', own)).toBe(false);
+    for (const [group, resource] of [['rbac.authorization.k8s.io', 'roles'], ['rbac.authorization.k8s.io', 'rolebindings'],
+      ['networking.k8s.io', 'networkpolicies'], ['', 'resourcequotas'], ['', 'limitranges']]) {
+      expect(canI(all, subject, 'update', group, resource, own)).toBe(false);
+    }
+    for (const other of tenantNamespaces.filter(ns => ns !== own)) {
+      expect(canI(all, subject, 'create', 'apps', 'deployments', other)).toBe(false);
+      expect(canI(all, subject, 'delete', '', 'services', other)).toBe(false);
+    }
+    for (const [group, resource] of clusterScoped) {
+      expect(canI(all, subject, 'create', group, resource)).toBe(false);
+    }
+  });
+
+  test('RBAC holds no ClusterRole, no cluster binding, no wildcard and no escalation verb', () => {
+    expect(all.filter(o => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([]);
+    for (const role of all.filter(o => o.kind === 'Role')) {
+      for (const rule of role.rules) {
+        for (const v of [...rule.apiGroups, ...rule.resources, ...rule.verbs]) expect(v).not.toContain('*');
+        expect(rule.verbs).not.toEqual(expect.arrayContaining(['escalate']));
+        expect(rule.verbs.filter((v: string) => ['escalate', 'bind', 'impersonate'].includes(v))).toEqual([]);
+        expect(rule.resources).not.toContain('secrets');
+      }
+    }
+  });
+
+  test('each Role grants exactly the kinds of its namespace\'s workload files', () => {
+    const plural: Record<string, string> = {
+      Deployment: 'deployments', Service: 'services', ServiceAccount: 'serviceaccounts', PodDisruptionBudget: 'poddisruptionbudgets',
+    };
+    for (const f of files.filter(f => f.file.startsWith('apps/'))) {
+      const ns = f.objects[0].metadata.namespace;
+      const role = all.find(o => o.kind === 'Role' && o.metadata.namespace === ns);
+      const granted = role!.rules.flatMap((r: any) => r.resources).sort();
+      expect(granted).toEqual([...new Set(f.objects.map(o => plural[o.kind]))].sort());
+    }
+  });
+});
+
+describe('ArgoCD', () => {
+  const projects = all.filter(o => o.kind === 'AppProject');
+  const applications = all.filter(o => o.kind === 'Application');
+
+  test('every project trusts explicit repos only and allows no cluster-scoped objects', () => {
+    expect(projects.length).toBe(4);
+    for (const p of projects) {
+      expect(p.spec.sourceRepos.length).toBeGreaterThan(0);
+      for (const repo of p.spec.sourceRepos) expect(repo).not.toMatch(/[*?[]/);
+      expect(p.spec.clusterResourceWhitelist).toEqual([]);
+      expect(p.spec.namespaceResourceBlacklist.map((k: any) => k.kind).sort())
+        .toEqual(['LimitRange', 'NetworkPolicy', 'ResourceQuota', 'Role', 'RoleBinding']);
+    }
+  });
+
+  test('every project deploys only to its app\'s namespaces, as their deployers', () => {
+    for (const p of projects) {
+      const own = tenantNamespaces.filter(ns => ns.startsWith(`${p.metadata.name}-`));
+      expect(p.spec.destinations.map((d: any) => d.namespace).sort()).toEqual(own.sort());
+      for (const d of p.spec.destinations) {
+        expect(d.server).toBe('https://kubernetes.default.svc');
+        expect(d.namespace).not.toMatch(/[*?]/);
+      }
+      expect(p.spec.destinationServiceAccounts.map((d: any) => `${d.namespace}:${d.defaultServiceAccount}`).sort())
+        .toEqual(own.map(ns => `${ns}:deployer`).sort());
+    }
+  });
+
+  test('every Application is in its app\'s project and syncs that environment\'s folder of dist/', () => {
+    expect(applications).toHaveLength(tenantNamespaces.length);
+    for (const a of applications) {
+      const project = projects.find(p => p.metadata.name === a.spec.project);
+      expect(a.spec.project).not.toBe('default');
+      expect(project!.spec.destinations).toContainEqual(a.spec.destination);
+      const [app, ...env] = a.spec.destination.namespace.split('-');
+      expect(a.spec.source.path).toBe(`dist/apps/${app}/${env.join('-')}`);
+      expect(files.some(f => f.file.startsWith(`apps/${app}/${env.join('-')}/`))).toBe(true);
+    }
+  });
+});
