@@ -1,9 +1,12 @@
-/** swc only transpiles; `npm test` type-checks with `tsc --noEmit` first. */
+/**
+ * ts-jest transpiles file by file (isolatedModules in tsconfig.json): `npm test` type-checks the whole project with
+ * `tsc --noEmit` first, so jest need not do it again per file.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+    '^.+\\.ts$': 'ts-jest',
   },
 };
