@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   ArgoProject, checkManifests, DefaultDenyNetwork, GuardrailError, HardenedDeployment, ScopedDeployer, TenantNamespace,
 } from '../constructs';
-import { AppSpec, ServiceSpec } from './app-spec';
+import { AppSpec, EnvironmentSpec, ServiceSpec } from './app-spec';
 
 /** A chart that knows which file of `dist/` it is written to. */
 export class ManifestChart extends Chart {
@@ -62,23 +62,46 @@ export function compile(specs: AppSpec[]): CompileResult {
   return errors.length ? { files: {}, objects: [], errors } : { files, objects, errors };
 }
 
+// Specs may come from JSON, where a misspelt field would silently fall back to a default.
+const APP_FIELDS: Record<keyof AppSpec, true> = {
+  name: true, repoURL: true, targetRevision: true, sourceRepos: true, cluster: true, environments: true, services: true,
+};
+const ENVIRONMENT_FIELDS: Record<keyof EnvironmentSpec, true> = { podSecurity: true, quota: true };
+const SERVICE_FIELDS: Record<keyof ServiceSpec, true> = {
+  image: true, replicas: true, ports: true, command: true, args: true, env: true, envFrom: true, resources: true,
+  writablePaths: true, probes: true, runAsUser: true, runAsGroup: true, fsGroup: true, exceptions: true,
+  callers: true, calls: true, egress: true,
+};
+
+function checkFields(path: string, value: object, known: Record<string, true>): void {
+  for (const key of Object.keys(value ?? {})) {
+    if (!known[key]) fail(path, key, value[key as keyof typeof value], 'is not a known field', `remove it or use one of ${Object.keys(known).join(', ')}`);
+  }
+}
+
 function compileApp(app: App, spec: AppSpec, attempt: (fn: () => void) => void): void {
   const appPath = `apps/${spec?.name}`;
   const environments = Object.entries(spec?.environments ?? {});
   const services = Object.entries(spec?.services ?? {});
-  if (environments.length === 0) fail(appPath, 'environments', spec?.environments, 'an app needs at least one environment', 'add e.g. environments: { production: {} }');
-  if (services.length === 0) fail(appPath, 'services', spec?.services, 'an app needs at least one service', 'add e.g. services: { api: { image: "..." } }');
+  checkFields(appPath, spec, APP_FIELDS);
+  if (environments.length === 0) fail(appPath, 'environments', spec.environments, 'an app needs at least one environment', 'add e.g. environments: { production: {} }');
+  if (services.length === 0) fail(appPath, 'services', spec.services, 'an app needs at least one service', 'add e.g. services: { api: { image: "..." } }');
+  for (const [env, envSpec] of environments) attempt(() => checkFields(`${appPath}/environments/${env}`, envSpec, ENVIRONMENT_FIELDS));
   for (const [name, svc] of services) {
+    const path = `${appPath}/services/${name}`;
+    attempt(() => checkFields(path, svc, SERVICE_FIELDS));
     for (const target of svc.calls ?? []) {
-      if (!spec.services[target] || target === name) {
-        fail(`${appPath}/services/${name}`, 'calls', target, 'is not another service of this app',
-          `name one of ${Object.keys(spec.services).filter(s => s !== name).join(', ') || '(none)'}, or use egress for outside peers`);
-      }
+      attempt(() => {
+        if (!spec.services[target] || target === name) {
+          fail(path, 'calls', target, 'is not another service of this app',
+            `name one of ${Object.keys(spec.services).filter(s => s !== name).join(', ') || '(none)'}, or use egress for outside peers`);
+        }
+      });
     }
-    if (typeof svc.replicas === 'object') {
-      for (const env of Object.keys(svc.replicas)) {
-        if (!spec.environments[env]) fail(`${appPath}/services/${name}`, `replicas.${env}`, svc.replicas, 'names no environment of this app', `use ${Object.keys(spec.environments).join(', ')}`);
-      }
+    for (const env of typeof svc.replicas === 'object' ? Object.keys(svc.replicas) : []) {
+      attempt(() => {
+        if (!spec.environments[env]) fail(path, `replicas.${env}`, svc.replicas, 'names no environment of this app', `use ${Object.keys(spec.environments).join(', ')}`);
+      });
     }
   }
 

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'net';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { refuse } from './errors';
@@ -49,7 +50,6 @@ export interface DefaultDenyNetworkProps {
 }
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
 
 /**
  * Deny by default in both directions, then allow by name. Every namespace gets a policy that
@@ -122,13 +122,13 @@ export class DefaultDenyNetwork extends Construct {
       }
       return { port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' };
     });
-    const open = allow.peers.some(p => isWholeInternet(p.cidr));
+    const reason = allow.peers.some(p => isWholeInternet(p.cidr)) ? allow.reason!.trim() : undefined;
     new k8s.KubeNetworkPolicy(this, name, {
       metadata: {
         name,
         namespace: this.namespace,
         labels: this.labels,
-        annotations: open ? { 'guardrails.cdk8s.io/exception.internet': allow.reason! } : undefined,
+        annotations: reason ? { 'guardrails.cdk8s.io/exception.internet': reason } : undefined,
       },
       spec: {
         podSelector: { matchLabels: allow.podSelector },
@@ -145,7 +145,7 @@ export class DefaultDenyNetwork extends Construct {
       }
       const cidrs = [peer.cidr, ...(peer.except ?? [])];
       cidrs.forEach(c => {
-        if (typeof c !== 'string' || !CIDR.test(c)) refuse(this, `${field}.cidr`, c, 'is not a CIDR', 'write it like "10.20.0.0/24"');
+        if (prefixLength(c) === undefined) refuse(this, `${field}.cidr`, c, 'is not a CIDR', 'write it like "10.20.0.0/24"');
       });
       if (isWholeInternet(peer.cidr)) checkReason(this, `${field.replace(/\.peers\[\d+\]$/, '')}.reason`, reason);
       return { ipBlock: { cidr: peer.cidr, except: peer.except } };
@@ -169,5 +169,14 @@ export class DefaultDenyNetwork extends Construct {
 }
 
 function isWholeInternet(cidr: string | undefined): boolean {
-  return cidr !== undefined && /\/0$/.test(cidr);
+  return cidr !== undefined && prefixLength(cidr) === 0;
+}
+
+/** The prefix length of a well-formed IPv4 or IPv6 CIDR, else `undefined`. */
+function prefixLength(cidr: unknown): number | undefined {
+  const match = typeof cidr === 'string' ? /^([^/]+)\/(\d{1,3})$/.exec(cidr) : null;
+  if (!match) return undefined;
+  const bits = isIPv4(match[1]) ? 32 : isIPv6(match[1]) ? 128 : 0;
+  const prefix = Number(match[2]);
+  return bits && prefix <= bits && String(prefix) === match[2] ? prefix : undefined;
 }

@@ -4,7 +4,7 @@ import { refuse } from './errors';
 import { howToPin, parsePinnedImage } from './image';
 import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } from './pod-security';
 import { ITenantNamespace } from './tenant-namespace';
-import { checkDnsLabel, checkInteger, checkQuantity, checkReason, checkString } from './validate';
+import { checkDnsLabel, checkInteger, checkQuantity, checkReason, checkString, quantityValue } from './validate';
 
 /** A port the container listens on. */
 export interface WorkloadPort {
@@ -150,7 +150,8 @@ export interface HardenedDeploymentProps {
 export const EXCEPTION_ANNOTATION_PREFIX = 'guardrails.cdk8s.io/exception.';
 const DEFAULT_ID = 65532;
 const MAX_ID = 2147483647;
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** IANA_SVC_NAME: lower-case alphanumerics and single hyphens, with at least one letter. */
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names that say "credential"; such a variable must come from a Secret, not a literal. */
 const CREDENTIAL_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIALS?|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_?SECRET)(_|$)/i;
@@ -179,6 +180,9 @@ export class HardenedDeployment extends Construct {
     const image = checkImage(this, props.image);
     const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0, 1000);
     this.ports = checkPorts(this, props.ports ?? []);
+    if (props.runAsUser === 0) {
+      refuse(this, 'runAsUser', 0, 'is root', 'run as a non-zero UID that the image supports, or give exceptions.runAsRoot with a reason in a baseline namespace');
+    }
     const uid = checkInteger(this, 'runAsUser', props.runAsUser ?? DEFAULT_ID, 1, MAX_ID);
     const gid = checkInteger(this, 'runAsGroup', props.runAsGroup ?? DEFAULT_ID, 1, MAX_ID);
     const fsGroup = checkInteger(this, 'fsGroup', props.fsGroup ?? DEFAULT_ID, 1, MAX_ID);
@@ -247,9 +251,9 @@ export class HardenedDeployment extends Construct {
               resources: checkResources(this, props.resources ?? {}),
               securityContext,
               volumeMounts: writable.map(w => ({ name: w.name, mountPath: w.path })),
-              readinessProbe: readiness && toProbe(this, 'probes.readiness', readiness),
-              livenessProbe: probes.liveness && toProbe(this, 'probes.liveness', probes.liveness),
-              startupProbe: probes.startup && toProbe(this, 'probes.startup', probes.startup),
+              readinessProbe: readiness && toProbe(this, 'probes.readiness', readiness, this.ports),
+              livenessProbe: probes.liveness && toProbe(this, 'probes.liveness', probes.liveness, this.ports),
+              startupProbe: probes.startup && toProbe(this, 'probes.startup', probes.startup, this.ports),
             }],
             volumes: writable.map(w => ({ name: w.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(w.sizeLimit) } })),
           },
@@ -305,7 +309,8 @@ function checkPorts(scope: Construct, ports: WorkloadPort[]): WorkloadPort[] {
     if (p.protocol !== undefined && p.protocol !== 'TCP' && p.protocol !== 'UDP') {
       refuse(scope, `ports[${i}].protocol`, p.protocol, 'must be TCP or UDP', 'set protocol to "TCP" or "UDP"');
     }
-    for (const key of [`name:${p.name}`, `port:${p.port}/${p.protocol ?? 'TCP'}`]) {
+    const protocol = p.protocol ?? 'TCP';
+    for (const key of [`name:${p.name}`, `port:${p.port}/${protocol}`, `service port:${p.servicePort ?? p.port}/${protocol}`]) {
       if (seen.has(key)) refuse(scope, `ports[${i}]`, p, `repeats ${key.replace(':', ' ')}`, 'give each port its own name and number');
       seen.add(key);
     }
@@ -323,7 +328,7 @@ function checkExceptions(scope: Construct, exceptions: WorkloadExceptions, names
         `needs Pod Security level "${needed}", but namespace ${namespace.name} enforces "${namespace.podSecurity}"`,
         `remove the exception, or give the namespace podSecurity "${needed}" (its audit and warn labels stay at restricted)`);
     }
-    if (levelAdmits(level, needed)) level = needed;
+    if (!levelAdmits(level, needed)) level = needed;
   };
 
   (exceptions.capabilities ?? []).forEach((c, i) => {
@@ -368,8 +373,14 @@ function checkEnv(scope: Construct, env: Record<string, EnvValue>): k8s.EnvVar[]
     const refs = ['secretKeyRef', 'configMapKeyRef'] as const;
     const kinds = refs.filter(r => value?.[r] !== undefined);
     if (kinds.length !== 1) {
-      refuse(scope, field, value, 'must be a string or exactly one of secretKeyRef and configMapKeyRef',
+      // Only the keys: the value may be a credential written in the wrong shape.
+      const shape = typeof value === 'object' && value !== null ? Object.keys(value) : typeof value;
+      refuse(scope, field, shape, 'must be a string or exactly one of secretKeyRef and configMapKeyRef',
         `write ${name}: "value" or ${name}: { secretKeyRef: { name: "<secret>", key: "<key>" } }`);
+    }
+    if (kinds[0] === 'configMapKeyRef' && CREDENTIAL_NAME.test(name)) {
+      refuse(scope, field, value, 'looks like a credential but comes from a ConfigMap, which is neither encrypted nor access-controlled like a Secret',
+        `take it from a Secret: ${name}: { secretKeyRef: { name: "<secret>", key: "<key>" } }`);
     }
     const ref = value[kinds[0]]!;
     checkDnsLabel(scope, `${field}.${kinds[0]}.name`, ref.name, 253);
@@ -397,6 +408,14 @@ function checkResources(scope: Construct, r: WorkloadResources): k8s.ResourceReq
     return v === undefined ? undefined : k8s.Quantity.fromString(checkQuantity(scope, `resources.${field}`, v));
   };
   const cpuLimit = q('cpuLimit');
+  for (const [request, limit] of [['memoryRequest', 'memoryLimit'], ['cpuRequest', 'cpuLimit']] as const) {
+    const req = q(request, request === 'memoryRequest' ? '128Mi' : '100m')!;
+    const lim = q(limit, limit === 'memoryLimit' ? '256Mi' : undefined);
+    if (lim && quantityValue(req.value as string) > quantityValue(lim.value as string)) {
+      refuse(scope, `resources.${request}`, req.value, `is above resources.${limit} (${lim.value}), which Kubernetes rejects`,
+        `raise resources.${limit} or lower resources.${request}`);
+    }
+  }
   return {
     requests: { cpu: q('cpuRequest', '100m')!, memory: q('memoryRequest', '128Mi')! },
     limits: { memory: q('memoryLimit', '256Mi')!, ...(cpuLimit ? { cpu: cpuLimit } : {}) },
@@ -410,17 +429,24 @@ function checkWritablePaths(scope: Construct, paths: WritablePath[]) {
     if (!/^\/[A-Za-z0-9._/-]+$/.test(path) || path.includes('..')) {
       refuse(scope, `writablePaths[${i}].path`, path, 'must be an absolute path below /', 'write it like "/tmp" or "/var/cache/nginx"');
     }
-    const name = path.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 50).replace(/-+$/, '');
+    const name = path.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 50).replace(/^-+|-+$/g, '');
+    if (name === '') refuse(scope, `writablePaths[${i}].path`, path, 'names no directory', 'name the directory to make writable, e.g. "/tmp"');
     if (names.has(name)) refuse(scope, `writablePaths[${i}].path`, path, 'is listed twice', 'list each path once');
     names.add(name);
     return { path, name: `writable-${name}`, sizeLimit: checkQuantity(scope, `writablePaths[${i}].sizeLimit`, w.sizeLimit ?? '64Mi') };
   });
 }
 
-function toProbe(scope: Construct, field: string, p: WorkloadProbe): k8s.Probe {
+function toProbe(scope: Construct, field: string, p: WorkloadProbe, ports: WorkloadPort[]): k8s.Probe {
   const kinds = (['httpGet', 'tcpSocket', 'exec'] as const).filter(k => p?.[k] !== undefined);
   if (kinds.length !== 1) refuse(scope, field, p, 'must have exactly one of httpGet, tcpSocket and exec', 'e.g. { httpGet: { path: "/healthz", port: "http" } }');
-  const port = (v: string | number) => typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v);
+  const port = (v: string | number) => {
+    if (typeof v === 'number') return k8s.IntOrString.fromNumber(checkInteger(scope, `${field}.port`, v, 1, 65535));
+    if (!ports.some(p => p.name === v)) {
+      refuse(scope, `${field}.port`, v, 'names no port of this workload', `use one of ${ports.map(p => `"${p.name}"`).join(', ') || 'its port numbers (it declares no ports)'}`);
+    }
+    return k8s.IntOrString.fromString(v);
+  };
   const timing = {
     initialDelaySeconds: checkInteger(scope, `${field}.initialDelaySeconds`, p.initialDelaySeconds ?? 0, 0, 3600),
     periodSeconds: checkInteger(scope, `${field}.periodSeconds`, p.periodSeconds ?? 10, 1, 3600),

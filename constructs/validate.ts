@@ -46,6 +46,17 @@ export function checkQuantity(scope: IConstruct, field: string, value: unknown):
   return value;
 }
 
+const QUANTITY_SUFFIX: Record<string, number> = {
+  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** The number a quantity that passed {@link checkQuantity} stands for, to compare two of them. */
+export function quantityValue(quantity: string): number {
+  const [, number, suffix] = /^([0-9.]+)(.*)$/.exec(quantity)!;
+  return Number(number) * QUANTITY_SUFFIX[suffix];
+}
+
 export function checkOneOf<T extends string>(scope: IConstruct, field: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !allowed.includes(value as T)) {
     refuse(scope, field, value, `must be one of ${allowed.join(', ')}`, `choose one of ${allowed.join(', ')}`);

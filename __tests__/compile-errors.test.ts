@@ -1,0 +1,156 @@
+import { shop } from '../apps/shop';
+import { AppSpec } from '../compiler/app-spec';
+import { compile } from '../compiler/compile';
+
+/** A deep copy of the shop app with one thing broken by `edit`. */
+function broken(edit: (spec: any) => void): AppSpec {
+  const spec = JSON.parse(JSON.stringify(shop));
+  edit(spec);
+  return spec;
+}
+
+function expectFailedWithoutOutput(result: ReturnType<typeof compile>): void {
+  expect(result.errors.length).toBeGreaterThan(0);
+  expect(result.files).toEqual({});
+  expect(result.objects).toEqual([]);
+}
+
+describe('compile', () => {
+  test('the unmodified shop app compiles without errors (baseline for the cases below)', () => {
+    const result = compile([broken(() => undefined)]);
+    expect(result.errors).toEqual([]);
+    expect(Object.keys(result.files).sort()).toEqual([
+      'apps/shop/production/workloads.k8s.yaml',
+      'apps/shop/staging/workloads.k8s.yaml',
+      'platform/shop.k8s.yaml',
+    ]);
+  });
+
+  test('refuses calls naming a service the app does not have, and lists the ones it has', () => {
+    const result = compile([broken(s => { s.services.api.calls = ['redis', 'payments']; })]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toEqual([
+      '[apps/shop/services/api] calls: is not another service of this app (got "payments"). '
+      + 'Fix: name one of worker, admin, redis, or use egress for outside peers',
+    ]);
+  });
+
+  test('refuses a service that calls itself', () => {
+    const result = compile([broken(s => { s.services.redis.calls = ['redis']; })]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toEqual([
+      '[apps/shop/services/redis] calls: is not another service of this app (got "redis"). '
+      + 'Fix: name one of api, worker, admin, or use egress for outside peers',
+    ]);
+  });
+
+  test('refuses replicas keyed by an environment the app does not have, and lists the ones it has', () => {
+    const result = compile([broken(s => { s.services.worker.replicas = { staging: 1, prod: 2 }; })]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toEqual([
+      '[apps/shop/services/worker] replicas.prod: names no environment of this app (got {"staging":1,"prod":2}). '
+      + 'Fix: use staging, production',
+    ]);
+  });
+
+  test('refuses an app with no environments', () => {
+    const result = compile([broken(s => { s.environments = {}; })]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toEqual([
+      '[apps/shop] environments: an app needs at least one environment (got {}). Fix: add e.g. environments: { production: {} }',
+    ]);
+  });
+
+  test('refuses an app with no services', () => {
+    const result = compile([broken(s => { s.services = {}; })]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toEqual([
+      '[apps/shop] services: an app needs at least one service (got {}). Fix: add e.g. services: { api: { image: "..." } }',
+    ]);
+  });
+
+  test('reports a mutable tag in each of two services in one run (one environment: two errors)', () => {
+    const result = compile([broken(s => {
+      s.environments = { production: {} };
+      s.services.api.replicas = 3;
+      s.services.worker.replicas = 2;
+      s.services.api.image = 'ghcr.io/acme/shop-api:2.14.0';
+      s.services.worker.image = 'ghcr.io/acme/shop-worker:latest';
+    })]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toHaveLength(2);
+    expect(result.errors[0]).toMatch(/^\[shop-production\/api\] image: is not pinned by digest/);
+    expect(result.errors[0]).toContain('(got "ghcr.io/acme/shop-api:2.14.0")');
+    expect(result.errors[0]).toContain('Fix: pin the image by digest, e.g. "ghcr.io/acme/shop-api:2.14.0@sha256:<64 hex digits>"');
+    expect(result.errors[1]).toMatch(/^\[shop-production\/worker\] image: is not pinned by digest/);
+    expect(result.errors[1]).toContain('(got "ghcr.io/acme/shop-worker:latest")');
+    expect(result.errors[1]).toContain('e.g. "ghcr.io/acme/shop-worker:<version>@sha256:<64 hex digits>"');
+  });
+
+  test('reports every broken service in every environment in one run', () => {
+    const result = compile([broken(s => {
+      s.services.api.image = 'ghcr.io/acme/shop-api:2.14.0';
+      s.services.worker.image = 'ghcr.io/acme/shop-worker:2.14.0';
+    })]);
+    expectFailedWithoutOutput(result);
+    const where = result.errors.map(e => e.slice(0, e.indexOf(']') + 1));
+    expect(where.sort()).toEqual([
+      '[shop-production/api]', '[shop-production/worker]', '[shop-staging/api]', '[shop-staging/worker]',
+    ]);
+    for (const e of result.errors) expect(e).toContain('image: is not pinned by digest');
+  });
+
+  test('reports different kinds of problems in different services together, without leaking the secret', () => {
+    const result = compile([broken(s => {
+      s.environments = { production: {} };
+      s.services.api.replicas = 3;
+      s.services.worker.replicas = 2;
+      s.services.api.image = 'ghcr.io/acme/shop-api:2.14.0';
+      s.services.worker.env.SMTP_PASSWORD = 'correct-horse-battery-staple';
+      s.services.redis.ports = [{ name: 'redis', port: 70000 }];
+    })]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toHaveLength(3);
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^\[shop-production\/api\] image: is not pinned by digest/),
+      expect.stringMatching(/^\[shop-production\/worker\] env\.SMTP_PASSWORD: looks like a credential but is a literal/),
+      expect.stringMatching(/^\[shop-production\/redis\] ports\[0\]\.port: must be a whole number from 1 to 65535 \(got 70000\)/),
+    ]);
+    expect(result.errors.join('\n')).not.toContain('correct-horse-battery-staple');
+  });
+
+  test('reports problems in different apps of one run', () => {
+    const other = broken(s => {
+      s.name = 'blog';
+      s.services = { web: { ...s.services.admin, image: 'nginx:1.25', calls: [] } };
+    });
+    const result = compile([broken(s => { s.environments = {}; }), other]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toContain(
+      '[apps/shop] environments: an app needs at least one environment (got {}). Fix: add e.g. environments: { production: {} }');
+    expect(result.errors.filter(e => e.startsWith('[blog-staging/web] image:') || e.startsWith('[blog-production/web] image:'))).toHaveLength(2);
+  });
+
+  test('a failed compile returns no files and no objects, even when most of the app is fine', () => {
+    const result = compile([shop, broken(s => { s.name = 'shop2'; s.services.redis.image = 'redis:7'; })]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toHaveLength(2);
+  });
+
+  test('refuses a misspelt field instead of silently using the default', () => {
+    const result = compile([broken(s => { s.services.api.replica = 3; s.environments.production.podSecurty = 'baseline'; })]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^\[apps\/shop\/environments\/production\] podSecurty: is not a known field \(got "baseline"\)\. Fix: remove it or use one of podSecurity, quota$/),
+      expect.stringMatching(/^\[apps\/shop\/services\/api\] replica: is not a known field \(got 3\)\. Fix: remove it or use one of image, replicas,/),
+    ]);
+  });
+
+  test('reports bad calls of several services in one run', () => {
+    const result = compile([broken(s => { s.services.api.calls = ['payments']; s.services.worker.calls = ['mailer']; })]);
+    expect(result.errors).toEqual([
+      expect.stringContaining('[apps/shop/services/api] calls: is not another service of this app (got "payments")'),
+      expect.stringContaining('[apps/shop/services/worker] calls: is not another service of this app (got "mailer")'),
+    ]);
+  });
+});
