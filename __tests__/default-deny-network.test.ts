@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { DefaultDenyNetwork, DefaultDenyNetworkProps, NAMESPACE_NAME_LABEL, NetworkAllow } from '../constructs/default-deny-network';
 import { GuardrailError } from '../constructs/errors';
 import { TenantNamespace } from '../constructs/tenant-namespace';
+import { refusalOf } from './refusal';
 
 type Props = Omit<DefaultDenyNetworkProps, 'namespace'>;
 
@@ -30,13 +31,7 @@ function policies(props: Props = {}): Record<string, any> {
 
 /** The GuardrailError thrown while building the network; fails the test if none is thrown. */
 function refusal(props: Props): GuardrailError {
-  try {
-    build(props);
-  } catch (e) {
-    expect(e).toBeInstanceOf(GuardrailError);
-    return e as GuardrailError;
-  }
-  throw new Error('expected DefaultDenyNetwork to refuse these props, but it accepted them');
+  return refusalOf(() => build(props));
 }
 
 describe('DefaultDenyNetwork: the defaults', () => {

@@ -3,6 +3,7 @@ import { GuardrailError } from '../constructs/errors';
 import { EXCEPTION_ANNOTATION_PREFIX, HardenedDeployment, HardenedDeploymentProps } from '../constructs/hardened-deployment';
 import { PodSecurityLevel, podSecurityFindings } from '../constructs/pod-security';
 import { TenantNamespace } from '../constructs/tenant-namespace';
+import { refusalOf } from './refusal';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const IMAGE = `ghcr.io/acme/api:1.4.2@${DIGEST}`;
@@ -25,13 +26,7 @@ function synth(props: Partial<Props> = {}, podSecurity?: PodSecurityLevel): any[
 /** The GuardrailError thrown while building the workload; fails the test if none is thrown. */
 function refusal(props: Partial<Props>, podSecurity?: PodSecurityLevel): GuardrailError {
   const { chart, namespace } = setup(podSecurity);
-  try {
-    new HardenedDeployment(chart, 'api', { namespace, image: IMAGE, ...props });
-  } catch (e) {
-    expect(e).toBeInstanceOf(GuardrailError);
-    return e as GuardrailError;
-  }
-  throw new Error('expected HardenedDeployment to refuse these props, but it accepted them');
+  return refusalOf(() => new HardenedDeployment(chart, 'api', { namespace, image: IMAGE, ...props }));
 }
 
 function only(objects: any[], kind: string): any {

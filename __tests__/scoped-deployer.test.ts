@@ -1,10 +1,10 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { GuardrailError } from '../constructs/errors';
 import { HardenedDeployment } from '../constructs/hardened-deployment';
 import { canI, parseServiceAccount } from '../constructs/rbac';
 import { ScopedDeployer, ScopedDeployerProps } from '../constructs/scoped-deployer';
 import { TenantNamespace } from '../constructs/tenant-namespace';
+import { refusalOf } from './refusal';
 
 const IMAGE = `ghcr.io/acme/api:1.4.2@sha256:${'a1'.repeat(32)}`;
 
@@ -51,15 +51,7 @@ function synthError(fn: () => unknown): string {
   throw new Error('expected synthesis to fail, but it did not');
 }
 
-function refusal(fn: () => unknown): GuardrailError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GuardrailError) return e;
-    throw e;
-  }
-  throw new Error('expected a GuardrailError, but nothing was thrown');
-}
+const refusal = refusalOf;
 
 describe('ScopedDeployer', () => {
   const { deployer, blogDeployer, synth } = build();

@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { GuardrailError } from '../constructs/errors';
 import { POD_SECURITY_VERSION } from '../constructs/pod-security';
 import { TenantNamespace, TenantNamespaceProps } from '../constructs/tenant-namespace';
+import { refusalOf } from './refusal';
 
 const BASE: TenantNamespaceProps = { app: 'shop', environment: 'production' };
 
@@ -14,13 +15,7 @@ function synth(props: Partial<TenantNamespaceProps> = {}): any[] {
 /** The GuardrailError thrown while building the namespace; fails the test if none is thrown. */
 function refusal(props: Partial<TenantNamespaceProps>): GuardrailError {
   const chart = new Chart(Testing.app(), 'test');
-  try {
-    new TenantNamespace(chart, 'ns', { ...BASE, ...props });
-  } catch (e) {
-    expect(e).toBeInstanceOf(GuardrailError);
-    return e as GuardrailError;
-  }
-  throw new Error('expected TenantNamespace to refuse these props, but it accepted them');
+  return refusalOf(() => new TenantNamespace(chart, 'ns', { ...BASE, ...props }));
 }
 
 function only(objects: any[], kind: string): any {

@@ -1,7 +1,4 @@
-import type {
-  EnvSource, EnvValue, NetworkPort, PodSecurityLevel, TenantQuota, WorkloadExceptions, WorkloadPort,
-  WorkloadProbes, WorkloadResources, WritablePath,
-} from '../constructs';
+import type { HardenedDeploymentProps, NetworkPort, PodSecurityLevel, TenantQuota } from '../constructs';
 
 /** A cluster that ArgoCD deploys to. */
 export interface ClusterSpec {
@@ -42,34 +39,13 @@ export interface DestinationSpec {
   readonly reason?: string;
 }
 
-/** One service of an app: a HardenedDeployment in every environment. */
-export interface ServiceSpec {
-  /** Digest-pinned image. */
-  readonly image: string;
+/**
+ * One service of an app: a HardenedDeployment in every environment (see its props for the
+ * workload fields and their defaults), plus who may call it and what it may call.
+ */
+export interface ServiceSpec extends Omit<HardenedDeploymentProps, 'namespace' | 'name' | 'labels' | 'replicas'> {
   /** A count for every environment, or one per environment name. @default 1 */
   readonly replicas?: number | Record<string, number>;
-  /** @default - none, and no Service */
-  readonly ports?: WorkloadPort[];
-  readonly command?: string[];
-  readonly args?: string[];
-  /** @default - none */
-  readonly env?: Record<string, EnvValue>;
-  /** @default - none */
-  readonly envFrom?: EnvSource[];
-  /** @default - HardenedDeployment defaults */
-  readonly resources?: WorkloadResources;
-  /** @default ['/tmp'] */
-  readonly writablePaths?: WritablePath[];
-  /** @default - HardenedDeployment defaults */
-  readonly probes?: WorkloadProbes;
-  /** @default 65532 */
-  readonly runAsUser?: number;
-  /** @default 65532 */
-  readonly runAsGroup?: number;
-  /** @default 65532 */
-  readonly fsGroup?: number;
-  /** @default - none */
-  readonly exceptions?: WorkloadExceptions;
   /** Other namespaces whose pods may call this service on its ports. @default - none */
   readonly callers?: CallerSpec[];
   /** Services of the same app this one calls (both sides are opened). @default - none */
