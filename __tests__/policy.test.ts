@@ -1,4 +1,4 @@
-import { canI, enforcedLevels, parsePinnedImage, podSecurityFindings, podSpecOf } from '../constructs';
+import { canI, parsePinnedImage, podSecurityFindings, podTemplateOf } from '../constructs';
 import { loadDist } from './dist-files';
 
 // Explicit checks of the security properties of the committed dist/, independent of snapshots:
@@ -6,9 +6,9 @@ import { loadDist } from './dist-files';
 
 const files = loadDist();
 const all = files.flatMap(f => f.objects);
-const workloads = all.filter(o => podSpecOf(o));
+const workloads = all.filter(o => podTemplateOf(o));
 const containersOf = (o: any) => {
-  const spec = podSpecOf(o)!.spec;
+  const spec = podTemplateOf(o)!.spec;
   return [...(spec.initContainers ?? []), ...spec.containers];
 };
 const tenantNamespaces = all.filter(o => o.kind === 'Namespace').map(o => o.metadata.name as string);
@@ -22,10 +22,10 @@ test('dist holds workloads, namespaces and deployers to judge', () => {
 });
 
 describe('every pod template', () => {
-  const levels = enforcedLevels(all);
+  const enforced = (ns: string) => all.find(o => o.kind === 'Namespace' && o.metadata.name === ns)?.metadata.labels['pod-security.kubernetes.io/enforce'];
   test.each(workloads.map(w => [`${w.metadata.namespace}/${w.metadata.name}`, w]))('%s passes the Pod Security level its namespace enforces, which is restricted', (_, w) => {
-    expect(levels.get(w.metadata.namespace)).toBe('restricted');
-    expect(podSecurityFindings(podSpecOf(w)!.spec, 'restricted')).toEqual([]);
+    expect(enforced(w.metadata.namespace)).toBe('restricted');
+    expect(podSecurityFindings(podTemplateOf(w)!.spec, 'restricted')).toEqual([]);
   });
 
   test('drops ALL capabilities and adds none but NET_BIND_SERVICE, and only with a reason', () => {
@@ -42,7 +42,7 @@ describe('every pod template', () => {
 
   test('runs as a non-zero user without privilege escalation, with a read-only root and RuntimeDefault seccomp', () => {
     for (const w of workloads) {
-      const pod = podSpecOf(w)!.spec;
+      const pod = podTemplateOf(w)!.spec;
       expect(pod.securityContext.runAsNonRoot).toBe(true);
       expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
       expect(pod.securityContext.runAsGroup).toBeGreaterThan(0);
@@ -57,7 +57,7 @@ describe('every pod template', () => {
 
   test('shares no host namespace, port or path and mounts no service account token', () => {
     for (const w of workloads) {
-      const pod = podSpecOf(w)!.spec;
+      const pod = podTemplateOf(w)!.spec;
       expect([pod.hostNetwork, pod.hostPID, pod.hostIPC]).toEqual([false, false, false]);
       expect(pod.automountServiceAccountToken).toBe(false);
       expect((pod.volumes ?? []).filter((v: any) => !v.emptyDir)).toEqual([]);

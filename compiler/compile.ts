@@ -1,7 +1,7 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ArgoProject, checkManifests, DefaultDenyNetwork, GuardrailError, HardenedDeployment, ScopedDeployer, TenantNamespace,
+  ArgoProject, checkManifests, DefaultDenyNetwork, formatFinding, GuardrailError, HardenedDeployment, ScopedDeployer, TenantNamespace,
 } from '../constructs';
 import { AppSpec, EnvironmentSpec, ServiceSpec } from './app-spec';
 
@@ -57,7 +57,7 @@ export function compile(specs: AppSpec[]): CompileResult {
     }
   }
   if (errors.length === 0) {
-    for (const f of checkManifests(objects)) errors.push(`[${f.object}] ${f.field}: ${f.message}`);
+    for (const f of checkManifests(objects).failures) errors.push(formatFinding(f));
   }
   return errors.length ? { files: {}, objects: [], errors } : { files, objects, errors };
 }

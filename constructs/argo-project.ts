@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Application } from '../imports/argocd-application-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
-import { refuse } from './errors';
+import { GuardrailError, refuse } from './errors';
 import { checkDnsLabel, checkString } from './validate';
 
 /** An Argo CD cluster, as registered in Argo CD (`argocd cluster list`). */
@@ -188,7 +188,26 @@ function splitRepo(value: string): RepoParts | undefined {
   return scp ? { user: scp[1], host: scp[2], owner: scp[3], rest: scp[4] ?? '' } : undefined;
 }
 
-function checkRepoUrl(scope: Construct, field: string, value: unknown, allowGlob: boolean): string {
+/**
+ * Why Argo CD's `sourceRepos` must not hold `pattern`, or `undefined` when it may: the same
+ * check that {@link ArgoProject} applies, for the policy gate to judge AppProjects of any origin.
+ */
+export function sourceRepoProblem(pattern: unknown): string | undefined {
+  try {
+    checkRepoUrl('', 'sourceRepos', pattern, true);
+    return undefined;
+  } catch (e) {
+    if (e instanceof GuardrailError) return `${e.problem}. Fix: ${e.fix}`;
+    throw e;
+  }
+}
+
+/** True when Argo CD would read `value` as a pattern rather than a literal name. */
+export function isGlob(value: string): boolean {
+  return GLOB_CHARS.test(value);
+}
+
+function checkRepoUrl(scope: Construct | string, field: string, value: unknown, allowGlob: boolean): string {
   const repo = checkString(scope, field, value);
   if (/\s/.test(repo)) {
     refuse(scope, field, repo, 'a repo URL cannot contain whitespace', `write ${field} as ${REPO_FORMS}`);

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import { looksLikeCredential } from './credentials';
 import { refuse } from './errors';
 import { howToPin, parsePinnedImage } from './image';
 import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } from './pod-security';
@@ -153,8 +154,6 @@ const MAX_ID = 2147483647;
 /** IANA_SVC_NAME: lower-case alphanumerics and single hyphens, with at least one letter. */
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Names that say "credential"; such a variable must come from a Secret, not a literal. */
-const CREDENTIAL_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIALS?|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_?SECRET)(_|$)/i;
 
 /**
  * A Deployment whose pods pass the Pod Security Standards *restricted* profile with nothing left
@@ -364,7 +363,7 @@ function checkEnv(scope: Construct, env: Record<string, EnvValue>): k8s.EnvVar[]
     const field = `env.${name}`;
     if (!ENV_NAME.test(name)) refuse(scope, field, name, 'is not a valid variable name', 'use letters, digits and "_", not starting with a digit');
     if (typeof value === 'string') {
-      if (CREDENTIAL_NAME.test(name)) {
+      if (looksLikeCredential(name)) {
         refuse(scope, field, '<redacted>', 'looks like a credential but is a literal that would be committed to Git',
           `take it from a Secret: ${name}: { secretKeyRef: { name: "<secret>", key: "<key>" } }`);
       }
@@ -378,7 +377,7 @@ function checkEnv(scope: Construct, env: Record<string, EnvValue>): k8s.EnvVar[]
       refuse(scope, field, shape, 'must be a string or exactly one of secretKeyRef and configMapKeyRef',
         `write ${name}: "value" or ${name}: { secretKeyRef: { name: "<secret>", key: "<key>" } }`);
     }
-    if (kinds[0] === 'configMapKeyRef' && CREDENTIAL_NAME.test(name)) {
+    if (kinds[0] === 'configMapKeyRef' && looksLikeCredential(name)) {
       refuse(scope, field, value, 'looks like a credential but comes from a ConfigMap, which is neither encrypted nor access-controlled like a Secret',
         `take it from a Secret: ${name}: { secretKeyRef: { name: "<secret>", key: "<key>" } }`);
     }

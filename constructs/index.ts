@@ -8,3 +8,5 @@ export * from './policy';
 export * from './tenant-namespace';
 export * from './hardened-deployment';
 export * from './default-deny-network';
+export * from './credentials';
+export * from './rules';

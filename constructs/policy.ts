@@ -1,78 +1,64 @@
-import { parsePinnedImage } from './image';
-import { POD_SECURITY_LEVELS, podSecurityFindings, PodSecurityLevel } from './pod-security';
-import { EXCEPTION_ANNOTATION_PREFIX } from './hardened-deployment';
-
-/** A problem found in a synthesized manifest. */
-export interface ManifestFinding {
-  /** `Kind namespace/name`. */
-  readonly object: string;
-  /** Field path inside the object. */
-  readonly field: string;
-  readonly message: string;
-}
+import { ManifestContext, namespaceOf, RULES, Severity, WAIVER_PREFIX } from './rules';
 
 type Json = Record<string, any>;
 
-/** Where the pod spec sits in each kind that makes pods. */
-const POD_SPEC_PATHS: Record<string, string[]> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-
-/** The pod spec of an object that makes pods, with its path, or `undefined`. */
-export function podSpecOf(object: Json): { spec: Json; path: string } | undefined {
-  const path = POD_SPEC_PATHS[object?.kind];
-  if (!path) return undefined;
-  const spec = path.reduce((o: any, k) => o?.[k], object);
-  return spec ? { spec, path: path.join('.') } : undefined;
+/** A rule broken by an object. */
+export interface Finding {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly title: string;
+  /** `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
+  readonly object: string;
+  readonly field: string;
+  readonly message: string;
+  readonly fix: string;
+  /** The reason of the waiver that excuses it, if one does. */
+  readonly waiver?: string;
 }
 
-/** The Pod Security level enforced on each namespace that the objects define. */
-export function enforcedLevels(objects: Json[]): Map<string, PodSecurityLevel> {
-  const levels = new Map<string, PodSecurityLevel>();
-  for (const o of objects) {
-    const level = o?.kind === 'Namespace' ? o.metadata?.labels?.['pod-security.kubernetes.io/enforce'] : undefined;
-    if (POD_SECURITY_LEVELS.includes(level)) levels.set(o.metadata.name, level);
-  }
-  return levels;
+/** What the gate concluded about a set of manifests. */
+export interface GateResult {
+  /** Every finding, waived or not, in rule order. */
+  readonly findings: Finding[];
+  /** Unwaived errors: any of these fails the gate. */
+  readonly failures: Finding[];
+  /** Unwaived warnings. */
+  readonly warnings: Finding[];
+  /** Findings excused by a waiver, with its reason. */
+  readonly waived: Finding[];
+}
+
+const CLUSTER_SCOPED_KINDS = ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'Node'];
+
+export function describeObject(o: Json): string {
+  const name = o?.metadata?.name ?? '<unnamed>';
+  return CLUSTER_SCOPED_KINDS.includes(o?.kind) ? `${o.kind} ${name}` : `${o?.kind} ${namespaceOf(o)}/${name}`;
 }
 
 /**
- * The last line of defence before `dist/` is written: judges every object that makes pods, built
- * by our constructs or not, against the Pod Security level of its namespace (restricted when the
- * namespace is not ours), digest pinning, and our hardening defaults (read-only root unless an
- * exception says why, no service account token, requests and a memory limit).
+ * The gate: judges every object, whoever built it, against the whole rule catalogue. A finding
+ * is excused only by a waiver on the object itself, `guardrails.cdk8s.io/waive.<rule id>:
+ * <reason>`, which then shows in the report rather than disappearing.
  */
-export function checkManifests(objects: Json[]): ManifestFinding[] {
-  const levels = enforcedLevels(objects);
-  const findings: ManifestFinding[] = [];
-  for (const o of objects) {
-    const pod = podSpecOf(o);
-    if (!pod) continue;
-    const namespace = o.metadata?.namespace ?? 'default';
-    const object = `${o.kind} ${namespace}/${o.metadata?.name}`;
-    const add = (field: string, message: string) => findings.push({ object, field: `${pod.path}.${field}`, message });
-    const level = levels.get(namespace) ?? 'restricted';
-    for (const f of podSecurityFindings(pod.spec, level)) add(f.field, `Pod Security ${f.level}: ${f.message}`);
+export function checkManifests(objects: Json[]): GateResult {
+  const ctx = new ManifestContext(objects);
+  const findings = RULES.flatMap(rule => rule.check(ctx).map((v): Finding => {
+    const reason = rule.id === 'waiver.valid' ? undefined : v.object?.metadata?.annotations?.[`${WAIVER_PREFIX}${rule.id}`];
+    const valid = typeof reason === 'string' && reason.trim().length >= 10;
+    return {
+      rule: rule.id, severity: rule.severity, title: rule.title, object: describeObject(v.object), field: v.field,
+      message: v.message, fix: rule.fix, ...(valid ? { waiver: reason.trim() } : {}),
+    };
+  }));
+  return {
+    findings,
+    failures: findings.filter(f => !f.waiver && f.severity === 'error'),
+    warnings: findings.filter(f => !f.waiver && f.severity === 'warning'),
+    waived: findings.filter(f => f.waiver),
+  };
+}
 
-    const annotations: Json = o.metadata?.annotations ?? {};
-    if (pod.spec.automountServiceAccountToken !== false) add('automountServiceAccountToken', 'must be false: pods get no API token unless they need one');
-    for (const list of ['initContainers', 'containers'] as const) {
-      for (const [i, c] of (pod.spec[list] ?? []).entries()) {
-        const at = `${list}[${i}]`;
-        if (!parsePinnedImage(String(c.image))) add(`${at}.image`, `image ${c.image} is not pinned by digest`);
-        if (c.securityContext?.readOnlyRootFilesystem !== true && !(`${EXCEPTION_ANNOTATION_PREFIX}writable-root-filesystem` in annotations)) {
-          add(`${at}.securityContext.readOnlyRootFilesystem`, 'must be true unless an exception gives a reason');
-        }
-        if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory) add(`${at}.resources.requests`, 'CPU and memory requests must be set');
-        if (!c.resources?.limits?.memory) add(`${at}.resources.limits.memory`, 'a memory limit must be set');
-      }
-    }
-  }
-  return findings;
+/** One line per finding, as the synth and audit commands print them. */
+export function formatFinding(f: Finding): string {
+  return `${f.severity} ${f.rule} [${f.object}] ${f.field}: ${f.message}. Fix: ${f.fix}${f.waiver ? ` (waived: ${f.waiver})` : ''}`;
 }

@@ -6,7 +6,7 @@ import { refuse } from './errors';
 /** RFC 1123 label: what Kubernetes requires of namespace, service and most object names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-export function checkDnsLabel(scope: IConstruct, field: string, value: unknown, maxLength = 63): string {
+export function checkDnsLabel(scope: IConstruct | string, field: string, value: unknown, maxLength = 63): string {
   if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > maxLength) {
     refuse(scope, field, value, `must be a DNS-1123 label of at most ${maxLength} characters`,
       'use lower-case letters, digits and "-", starting and ending with a letter or digit');
@@ -14,21 +14,21 @@ export function checkDnsLabel(scope: IConstruct, field: string, value: unknown, 
   return value;
 }
 
-export function checkString(scope: IConstruct, field: string, value: unknown, allowEmpty = false): string {
+export function checkString(scope: IConstruct | string, field: string, value: unknown, allowEmpty = false): string {
   if (typeof value !== 'string' || (!allowEmpty && value.length === 0)) {
     refuse(scope, field, value, allowEmpty ? 'must be a string' : 'must be a non-empty string', `set ${field} to a string`);
   }
   return value;
 }
 
-export function checkInteger(scope: IConstruct, field: string, value: unknown, min: number, max: number): number {
+export function checkInteger(scope: IConstruct | string, field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     refuse(scope, field, value, `must be a whole number from ${min} to ${max}`, `set ${field} to an integer in that range`);
   }
   return value;
 }
 
-export function checkReason(scope: IConstruct, field: string, value: unknown): string {
+export function checkReason(scope: IConstruct | string, field: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim().length < 10) {
     refuse(scope, field, value, 'an exception needs a reason of at least 10 characters',
       `say in ${field} why this workload needs it, e.g. "binds port 443 inside the container"`);
@@ -39,7 +39,7 @@ export function checkReason(scope: IConstruct, field: string, value: unknown): s
 /** Kubernetes resource quantity, e.g. `100m`, `0.5`, `256Mi`, `1G`. */
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
-export function checkQuantity(scope: IConstruct, field: string, value: unknown): string {
+export function checkQuantity(scope: IConstruct | string, field: string, value: unknown): string {
   if (typeof value !== 'string' || !QUANTITY.test(value)) {
     refuse(scope, field, value, 'must be a Kubernetes quantity', 'write it like "250m" (CPU) or "256Mi" (memory)');
   }
@@ -57,7 +57,7 @@ export function quantityValue(quantity: string): number {
   return Number(number) * QUANTITY_SUFFIX[suffix];
 }
 
-export function checkOneOf<T extends string>(scope: IConstruct, field: string, value: unknown, allowed: readonly T[]): T {
+export function checkOneOf<T extends string>(scope: IConstruct | string, field: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !allowed.includes(value as T)) {
     refuse(scope, field, value, `must be one of ${allowed.join(', ')}`, `choose one of ${allowed.join(', ')}`);
   }
