@@ -25,6 +25,9 @@ test('two synths of the same input are byte-identical', () => {
   const a = snapshotOf(path.join(work, 'a'));
   expect(Object.keys(a).length).toBeGreaterThan(0);
   expect(snapshotOf(path.join(work, 'b'))).toEqual(a);
+  const reports = snapshotOf(path.join(work, 'reports'));
+  expect(synth({ specs: apps, outdir: path.join(work, 'a'), log })).toBe(0);
+  expect(snapshotOf(path.join(work, 'reports'))).toEqual(reports);
 });
 
 test('a failed synth exits non-zero, lists the problem and leaves the previous dist/ untouched', () => {
@@ -32,12 +35,15 @@ test('a failed synth exits non-zero, lists the problem and leaves the previous d
   expect(synth({ specs: apps, outdir, log: () => undefined })).toBe(0);
   fs.writeFileSync(path.join(outdir, 'marker.txt'), 'from before');
   const before = snapshotOf(outdir);
+  const reportsBefore = snapshotOf(path.join(work, 'reports'));
+  expect(Object.keys(reportsBefore)).toEqual(['security-report.json', 'security-report.md']);
   const lines: string[] = [];
   expect(synth({ specs: [broken], outdir, log: l => lines.push(l) })).toBe(1);
   expect(snapshotOf(outdir)).toEqual(before);
+  expect(snapshotOf(path.join(work, 'reports'))).toEqual(reportsBefore);
   expect(lines.join('\n')).toMatch(/\[shop-staging\/api\] image: is not pinned by digest/);
   expect(lines.join('\n')).toMatch(/\[shop-production\/api\] image: is not pinned by digest/);
-  expect(fs.readdirSync(work)).toEqual(['dist']);
+  expect(fs.readdirSync(work).sort()).toEqual(['dist', 'reports']);
 });
 
 test('a successful synth replaces dist/ whole, dropping files no app produces any more', () => {
@@ -46,7 +52,7 @@ test('a successful synth replaces dist/ whole, dropping files no app produces an
   fs.writeFileSync(path.join(outdir, 'apps', 'gone', 'workloads.k8s.yaml'), 'stale');
   expect(synth({ specs: apps, outdir, log: () => undefined })).toBe(0);
   expect(snapshotOf(outdir)).toEqual(compile(apps).files);
-  expect(fs.readdirSync(work)).toEqual(['dist']);
+  expect(fs.readdirSync(work).sort()).toEqual(['dist', 'reports']);
 });
 
 test('dist/ holds only manifests, in one platform tree and one folder per app environment', () => {

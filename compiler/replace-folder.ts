@@ -2,14 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /**
- * Replaces `outdir` with exactly `files`, or leaves it as it was. Everything is written to a
+ * Replaces `folder` with exactly `files`, or leaves it as it was. Everything is written to a
  * staging folder beside it first; only when that is complete are the folders swapped by rename,
  * so a crash or a full disk mid-write cannot leave a half-written `dist/` for ArgoCD to sync.
  */
-export function writeDist(outdir: string, files: Record<string, string>): void {
-  const parent = path.dirname(path.resolve(outdir));
-  const staging = path.join(parent, `.dist-new-${process.pid}`);
-  const retired = path.join(parent, `.dist-old-${process.pid}`);
+export function replaceFolder(folder: string, files: Record<string, string>): void {
+  const parent = path.dirname(path.resolve(folder));
+  const staging = path.join(parent, `.${path.basename(folder)}-new-${process.pid}`);
+  const retired = path.join(parent, `.${path.basename(folder)}-old-${process.pid}`);
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     for (const file of Object.keys(files).sort()) {
@@ -22,8 +22,8 @@ export function writeDist(outdir: string, files: Record<string, string>): void {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-  const hadOld = fs.existsSync(outdir);
-  if (hadOld) fs.renameSync(outdir, retired);
-  fs.renameSync(staging, outdir);
+  const hadOld = fs.existsSync(folder);
+  if (hadOld) fs.renameSync(folder, retired);
+  fs.renameSync(staging, folder);
   if (hadOld) fs.rmSync(retired, { recursive: true, force: true });
 }

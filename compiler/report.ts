@@ -1,0 +1,219 @@
+import {
+  canI, EXCEPTION_PREFIX, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
+} from '../constructs';
+
+type Json = Record<string, any>;
+
+/** The security posture of a set of manifests, as data: what the report page renders. */
+export interface SecurityReport {
+  readonly summary: Record<string, number>;
+  readonly workloads: WorkloadEntry[];
+  readonly serviceAccounts: ServiceAccountEntry[];
+  readonly namespaces: NamespaceEntry[];
+  readonly appProjects: AppProjectEntry[];
+  /** Unwaived warnings and waived findings; unwaived errors never reach a written report. */
+  readonly findings: Finding[];
+}
+
+export interface WorkloadEntry {
+  readonly workload: string;
+  readonly namespace: string;
+  readonly enforcedLevel: string;
+  readonly runAsUser: string;
+  readonly readOnlyRootFilesystem: boolean;
+  readonly addedCapabilities: string[];
+  readonly images: { container: string; repository: string; digest: string | null }[];
+  readonly exceptions: { what: string; reason: string }[];
+  readonly waivers: { rule: string; reason: string }[];
+}
+
+export interface ServiceAccountEntry {
+  readonly serviceAccount: string;
+  /** Where (namespace, or `cluster-wide`) it may do what: `resource: verbs`. */
+  readonly can: { where: string; grants: string[] }[];
+}
+
+export interface NamespaceEntry {
+  readonly namespace: string;
+  readonly podSecurity: { enforce: string; audit: string; warn: string };
+  readonly defaultDeny: { ingress: boolean; egress: boolean };
+  readonly allows: { policy: string; direction: string; pods: string; peers: string[]; ports: string[] }[];
+}
+
+export interface AppProjectEntry {
+  readonly project: string;
+  readonly sourceRepos: string[];
+  readonly destinations: string[];
+  readonly syncAs: string[];
+  readonly clusterResources: string[];
+}
+
+/** Verbs the report asks `canI` about, the dangerous ones included so that they show when granted. */
+const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate'];
+/** Resources always asked about, granted or not, so that a broad grant shows through them. */
+const SENSITIVE: [string, string][] = [['', 'secrets'], ['', 'pods/exec'], ['', 'namespaces'], ['rbac.authorization.k8s.io', 'clusterroles']];
+
+const labelsText = (labels: Json | undefined) => Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || 'all pods';
+
+export function buildReport(objects: Json[], gate: GateResult): SecurityReport {
+  const ctx = new ManifestContext(objects);
+  const workloads = ctx.pods.map((pod): WorkloadEntry => {
+    const annotations: Record<string, string> = { ...(pod.metadata.annotations ?? {}), ...(pod.object.metadata?.annotations ?? {}) };
+    const containers: Json[] = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])];
+    const user = pod.spec.securityContext?.runAsUser;
+    return {
+      workload: `${pod.object.kind} ${pod.object.metadata?.name}`,
+      namespace: pod.namespace,
+      enforcedLevel: ctx.levelOf(pod.namespace),
+      runAsUser: user === undefined ? 'image default' : String(user),
+      readOnlyRootFilesystem: containers.every(c => c.securityContext?.readOnlyRootFilesystem === true),
+      addedCapabilities: [...new Set(containers.flatMap(c => c.securityContext?.capabilities?.add ?? []))].sort() as string[],
+      images: containers.map(c => ({ container: c.name, repository: c.image?.split('@')[0], digest: parsePinnedImage(String(c.image))?.digest ?? null })),
+      exceptions: prefixed(annotations, EXCEPTION_PREFIX).map(([what, reason]) => ({ what, reason })),
+      waivers: prefixed(annotations, WAIVER_PREFIX).map(([rule, reason]) => ({ rule, reason })),
+    };
+  });
+
+  const granted = new Map<string, [string, string]>();
+  for (const role of ctx.ofKind('Role', 'ClusterRole')) {
+    for (const rule of (role.rules ?? []) as Json[]) {
+      for (const group of (rule.apiGroups ?? []) as string[]) {
+        for (const resource of (rule.resources ?? []) as string[]) granted.set(`${group}/${resource}`, [group, resource]);
+      }
+    }
+  }
+  for (const [group, resource] of SENSITIVE) granted.set(`${group}/${resource}`, [group, resource]);
+  const resources = [...granted.values()].sort((a, b) => `${a[1]}.${a[0]}`.localeCompare(`${b[1]}.${b[0]}`));
+  const serviceAccounts = ctx.serviceAccounts().map((subject): ServiceAccountEntry => ({
+    serviceAccount: subject.replace('system:serviceaccount:', ''),
+    can: [undefined, ...ctx.namespaces()].map(ns => ({
+      where: ns ?? 'cluster-wide',
+      grants: resources.map(([group, resource]) => {
+        const verbs = VERBS.filter(verb => canI(objects, subject, verb, group, resource, ns));
+        return verbs.length ? `${group ? `${resource}.${group}` : resource}: ${verbs.join(', ')}` : '';
+      }).filter(Boolean),
+    })).filter(c => c.grants.length > 0),
+  }));
+
+  const policies = ctx.ofKind('NetworkPolicy');
+  const namespaceNames = [...new Set([...ctx.ofKind('Namespace').map(n => n.metadata?.name), ...ctx.workloadNamespaces()])].sort();
+  const namespaces = namespaceNames.map((ns): NamespaceEntry => {
+    const labels: Json = ctx.ofKind('Namespace').find(n => n.metadata?.name === ns)?.metadata?.labels ?? {};
+    const own = policies.filter(p => namespaceOf(p) === ns);
+    const isDeny = (p: Json, type: string) => Object.keys(p.spec?.podSelector ?? {}).length === 0
+      && (p.spec?.policyTypes ?? []).includes(type) && (p.spec?.[type.toLowerCase()] ?? []).length === 0;
+    return {
+      namespace: ns,
+      podSecurity: {
+        enforce: labels['pod-security.kubernetes.io/enforce'] ?? 'none',
+        audit: labels['pod-security.kubernetes.io/audit'] ?? 'none',
+        warn: labels['pod-security.kubernetes.io/warn'] ?? 'none',
+      },
+      defaultDeny: { ingress: own.some(p => isDeny(p, 'Ingress')), egress: own.some(p => isDeny(p, 'Egress')) },
+      allows: own.flatMap(p => (['ingress', 'egress'] as const).flatMap(direction => ((p.spec?.[direction] ?? []) as Json[]).map(rule => ({
+        policy: p.metadata?.name,
+        direction,
+        pods: labelsText(p.spec?.podSelector?.matchLabels),
+        peers: ((rule[direction === 'ingress' ? 'from' : 'to'] ?? []) as Json[]).map(peerText),
+        ports: ((rule.ports ?? []) as Json[]).map(port => `${port.port ?? 'all'}/${port.protocol ?? 'TCP'}`),
+      })))),
+    };
+  });
+
+  const appProjects = ctx.ofKind('AppProject').map((p): AppProjectEntry => ({
+    project: p.metadata?.name,
+    sourceRepos: p.spec?.sourceRepos ?? [],
+    destinations: ((p.spec?.destinations ?? []) as Json[]).map(d => `${d.server ?? d.name} ${d.namespace}`),
+    syncAs: ((p.spec?.destinationServiceAccounts ?? []) as Json[]).map(d => `${d.namespace}: ${d.defaultServiceAccount}`),
+    clusterResources: ((p.spec?.clusterResourceWhitelist ?? []) as Json[]).map(k => `${k.kind}.${k.group}`),
+  }));
+
+  const findings = [...gate.warnings, ...gate.waived];
+  return {
+    summary: {
+      objects: objects.length,
+      workloads: workloads.length,
+      namespaces: namespaces.length,
+      serviceAccounts: serviceAccounts.length,
+      appProjects: appProjects.length,
+      exceptions: workloads.reduce((n, w) => n + w.exceptions.length, 0),
+      waivers: gate.waived.length,
+      warnings: gate.warnings.length,
+    },
+    workloads, serviceAccounts, namespaces, appProjects, findings,
+  };
+}
+
+function prefixed(annotations: Record<string, string>, prefix: string): [string, string][] {
+  return Object.entries(annotations).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v] as [string, string])
+    .sort(([a], [b]) => a.localeCompare(b));
+}
+
+function peerText(peer: Json): string {
+  if (peer.ipBlock) return `${peer.ipBlock.cidr}${(peer.ipBlock.except ?? []).length ? ` except ${peer.ipBlock.except.join(', ')}` : ''}`;
+  const ns = peer.namespaceSelector ? `namespace ${labelsText(peer.namespaceSelector.matchLabels).replace('kubernetes.io/metadata.name=', '')}` : 'this namespace';
+  return peer.podSelector ? `${ns}, pods ${labelsText(peer.podSelector.matchLabels)}` : ns;
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+
+/** The report as a Markdown page that renders in a pull request. */
+export function renderMarkdown(report: SecurityReport): string {
+  const s = report.summary;
+  const out = [
+    '# Security report',
+    '',
+    'Generated by `npm run synth` from `apps/`; do not edit. Review its diff with the manifests: it shows each security change at a glance.',
+    '',
+    `${s.objects} objects: ${s.workloads} workloads in ${s.namespaces} namespaces, ${s.serviceAccounts} service accounts, ${s.appProjects} ArgoCD projects. `
+      + `${s.exceptions} exceptions, ${s.waivers} waived findings, ${s.warnings} warnings.`,
+    '',
+    '## Workloads',
+    '',
+    table(['workload', 'namespace', 'enforced', 'user', 'read-only root', 'added capabilities', 'images'],
+      report.workloads.map(w => [w.workload, w.namespace, w.enforcedLevel, w.runAsUser, w.readOnlyRootFilesystem ? 'yes' : '**no**',
+        w.addedCapabilities.join(', ') || 'none', w.images.map(i => `${i.repository} ${i.digest ?? '**unpinned**'}`).join('<br>')])),
+    '',
+    '### Exceptions and waivers',
+    '',
+    ...(report.workloads.some(w => w.exceptions.length || w.waivers.length)
+      ? [table(['workload', 'namespace', 'what', 'reason'], report.workloads.flatMap(w => [
+        ...w.exceptions.map(e => [w.workload, w.namespace, `exception ${e.what}`, e.reason]),
+        ...w.waivers.map(e => [w.workload, w.namespace, `waiver ${e.rule}`, e.reason]),
+      ]))]
+      : ['None.']),
+    '',
+    '## Service accounts',
+    '',
+    'What each service account can do where, as `canI` answers it from the RBAC objects above (accounts with no rights are listed with none).',
+    '',
+    table(['service account', 'where', 'can'], report.serviceAccounts.flatMap(a =>
+      a.can.length ? a.can.map(c => [a.serviceAccount, c.where, c.grants.join('<br>')]) : [[a.serviceAccount, '-', 'nothing']])),
+    '',
+    '## Namespaces',
+    '',
+    table(['namespace', 'enforce / audit / warn', 'default deny'], report.namespaces.map(n => [n.namespace,
+      `${n.podSecurity.enforce} / ${n.podSecurity.audit} / ${n.podSecurity.warn}`,
+      n.defaultDeny.ingress && n.defaultDeny.egress ? 'ingress and egress' : `**${[n.defaultDeny.ingress && 'ingress', n.defaultDeny.egress && 'egress'].filter(Boolean).join(' and ') || 'none'}**`])),
+    '',
+    '### Allowed traffic',
+    '',
+    table(['namespace', 'policy', 'direction', 'pods', 'peers', 'ports'], report.namespaces.flatMap(n => n.allows.map(a =>
+      [n.namespace, a.policy, a.direction, a.pods, a.peers.join('<br>'), a.ports.join(', ')]))),
+    '',
+    '## ArgoCD projects',
+    '',
+    table(['project', 'source repos', 'destinations', 'syncs as', 'cluster-scoped kinds'], report.appProjects.map(p =>
+      [p.project, p.sourceRepos.join('<br>'), p.destinations.join('<br>'), p.syncAs.join('<br>') || '**ArgoCD controller**', p.clusterResources.join(', ') || 'none'])),
+    '',
+    '## Warnings and waived findings',
+    '',
+    ...(report.findings.length
+      ? [table(['rule', 'object', 'field', 'finding', 'waiver'], report.findings.map(f => [f.rule, f.object, f.field, f.message, f.waiver ?? '']))]
+      : ['None.']),
+    '',
+  ];
+  return out.join('\n');
+}
