@@ -89,7 +89,7 @@ export function buildReport(objects: Json[], gate: GateResult): SecurityReport {
     can: [undefined, ...ctx.namespaces()].map(ns => ({
       where: ns ?? 'cluster-wide',
       grants: resources.map(([group, resource]) => {
-        const verbs = VERBS.filter(verb => canI(objects, subject, verb, group, resource, ns));
+        const verbs = VERBS.filter(verb => canI(ctx.rbac, subject, verb, group, resource, ns));
         return verbs.length ? `${group ? `${resource}.${group}` : resource}: ${verbs.join(', ')}` : '';
       }).filter(Boolean),
     })).filter(c => c.grants.length > 0),

@@ -83,10 +83,13 @@ export function namespaceOf(object: Json): string {
 /** The objects under judgement, with what several rules need to know about all of them. */
 export class ManifestContext {
   public readonly pods: PodTemplate[];
+  /** The RBAC objects alone: all that `canI` reads, and far fewer than all objects. */
+  public readonly rbac: Json[];
   private readonly levels = new Map<string, PodSecurityLevel>();
 
   constructor(public readonly objects: Json[]) {
     this.pods = objects.map(podTemplateOf).filter((p): p is PodTemplate => p !== undefined);
+    this.rbac = this.ofKind('Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding');
     for (const o of this.ofKind('Namespace')) {
       const level = o.metadata?.labels?.['pod-security.kubernetes.io/enforce'];
       if (POD_SECURITY_LEVELS.includes(level)) this.levels.set(o.metadata.name, level);
@@ -280,7 +283,7 @@ export const RULES: Rule[] = [
     check: ctx => ctx.serviceAccounts().flatMap(subject => {
       const own = subject.split(':')[2];
       const where = [undefined, ...ctx.namespaces().filter(ns => ns !== own)];
-      return where.filter(ns => ['get', 'list', 'watch'].some(verb => canI(ctx.objects, subject, verb, '', 'secrets', ns)))
+      return where.filter(ns => ['get', 'list', 'watch'].some(verb => canI(ctx.rbac, subject, verb, '', 'secrets', ns)))
         .map(ns => ({ object: bindingOf(ctx, subject, ns), field: 'subjects', message: `${subject} can read Secrets ${ns ? `in ${ns}` : 'in every namespace'}` }));
     }),
   },
@@ -288,7 +291,7 @@ export const RULES: Rule[] = [
     id: 'rbac.cluster-scoped-create', severity: 'error', title: 'no service account creates cluster-scoped objects',
     fix: 'leave cluster-scoped objects (namespaces, CRDs, cluster RBAC, webhooks) to the platform team',
     check: ctx => ctx.serviceAccounts().flatMap(subject => CLUSTER_SCOPED
-      .filter(([group, resource]) => canI(ctx.objects, subject, 'create', group, resource))
+      .filter(([group, resource]) => canI(ctx.rbac, subject, 'create', group, resource))
       .map(([group, resource]) => ({ object: bindingOf(ctx, subject, undefined), field: 'subjects', message: `${subject} can create ${group ? `${resource}.${group}` : resource}` }))),
   },
   {
