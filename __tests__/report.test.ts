@@ -3,7 +3,8 @@ import * as path from 'path';
 import { apps } from '../apps';
 import { compile } from '../compiler/compile';
 import { buildReport, renderMarkdown } from '../compiler/report';
-import { checkManifests } from '../constructs';
+import { checkManifests, RULES } from '../constructs';
+import { withRulesTable } from '../compiler/rules-doc';
 
 const result = compile(apps);
 const report = buildReport(result.objects, result.gate!);
@@ -75,4 +76,10 @@ test('lists each AppProject\'s repos, destinations and sync identity', () => {
     syncAs: ['blog-staging: deployer', 'blog-production: deployer'],
     clusterResources: [],
   });
+});
+
+test('the README lists every rule of the catalogue with its id, severity, title and fix', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  expect(withRulesTable(readme)).toBe(readme);
+  for (const rule of RULES) expect(readme).toContain(`| \`${rule.id}\` | ${rule.severity} |`);
 });
