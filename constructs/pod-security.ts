@@ -195,9 +195,12 @@ export const POD_SECURITY_CONTROLS: PodSecurityControl[] = [
   {
     id: 'run-as-non-root', level: 'restricted', title: 'run as non-root',
     fix: 'set securityContext.runAsNonRoot to true on the pod',
-    check: spec => containersOf(spec)
-      .filter(({ c }) => c.securityContext?.runAsNonRoot !== true && !(spec.securityContext?.runAsNonRoot === true && c.securityContext?.runAsNonRoot === undefined))
-      .map(({ at }) => v(`${at}.securityContext.runAsNonRoot`, 'must be true (here or on the pod)')),
+    check: spec => [
+      ...(spec.securityContext?.runAsNonRoot === false ? [v('securityContext.runAsNonRoot', 'must not be false on the pod')] : []),
+      ...containersOf(spec)
+        .filter(({ c }) => c.securityContext?.runAsNonRoot !== true && !(spec.securityContext?.runAsNonRoot === true && c.securityContext?.runAsNonRoot === undefined))
+        .map(({ at }) => v(`${at}.securityContext.runAsNonRoot`, 'must be true (here or on the pod)')),
+    ],
   },
   {
     id: 'run-as-user', level: 'restricted', title: 'not UID 0',

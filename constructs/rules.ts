@@ -2,7 +2,7 @@ import { isGlob, sourceRepoProblem } from './argo-project';
 import { looksLikeCredential } from './credentials';
 import { parsePinnedImage } from './image';
 import { enforces, POD_SECURITY_CONTROLS, POD_SECURITY_LEVELS, PodSecurityLevel } from './pod-security';
-import { canI } from './rbac';
+import { canI, parseServiceAccount } from './rbac';
 
 /**
  * The rule catalogue: every check the gate runs over manifests, each with a stable id, a
@@ -113,8 +113,8 @@ export class ManifestContext {
   /** Every service account named by a binding or defined as an object, as `system:serviceaccount:ns:name`. */
   public serviceAccounts(): string[] {
     const subjects = this.ofKind('RoleBinding', 'ClusterRoleBinding').flatMap(b => ((b.subjects ?? []) as Json[])
-      .filter(s => s.kind === 'ServiceAccount')
-      .map(s => `system:serviceaccount:${s.namespace ?? b.metadata?.namespace}:${s.name}`));
+      .flatMap(s => s.kind === 'ServiceAccount' ? [`system:serviceaccount:${s.namespace ?? b.metadata?.namespace}:${s.name}`]
+        : s.kind === 'User' && parseServiceAccount(String(s.name)) ? [String(s.name)] : []));
     const defined = this.ofKind('ServiceAccount').map(sa => `system:serviceaccount:${namespaceOf(sa)}:${sa.metadata?.name}`);
     return [...new Set([...subjects, ...defined])].sort();
   }
@@ -165,6 +165,25 @@ const roleRules = (ctx: ManifestContext) => ctx.ofKind('Role', 'ClusterRole')
   .flatMap(role => ((role.rules ?? []) as Json[]).map((rule, i) => ({ role, rule, field: `rules[${i}]` })));
 
 const isSystemNamespace = (ns: string | undefined) => ns !== undefined && ns.startsWith('kube-');
+
+/**
+ * The service accounts a binding subject stands for, as the namespace they live in (`*` for
+ * every namespace), or `undefined` for subjects that are no service account. Kubernetes also
+ * authenticates a service account as the user `system:serviceaccount:<ns>:<name>` and as a member
+ * of `system:serviceaccounts[:<ns>]` and `system:authenticated`, so those count too.
+ */
+function serviceAccountNamespace(subject: Json, bindingNamespace: string | undefined): string | undefined {
+  if (subject.kind === 'ServiceAccount') return subject.namespace ?? bindingNamespace;
+  const name = String(subject.name ?? '');
+  if (subject.kind === 'User') return parseServiceAccount(name)?.namespace;
+  if (subject.kind === 'Group') {
+    if (name === 'system:serviceaccounts' || name === 'system:authenticated') return '*';
+    if (name.startsWith('system:serviceaccounts:')) return name.slice('system:serviceaccounts:'.length);
+  }
+  return undefined;
+}
+
+const subjectText = (s: Json) => `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
 
 const everythingPeer = (peer: Json) => {
   const selects = (s: Json | undefined) => s !== undefined && Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0;
@@ -267,15 +286,16 @@ export const RULES: Rule[] = [
     id: 'rbac.cluster-binding', severity: 'error', title: 'no cluster-wide bindings to app service accounts',
     fix: 'bind a namespaced Role with a RoleBinding in the service account\'s namespace',
     check: ctx => ctx.ofKind('ClusterRoleBinding').flatMap(b => ((b.subjects ?? []) as Json[]).map((s, i) => ({ s, i }))
-      .filter(({ s }) => s.kind === 'ServiceAccount' && !isSystemNamespace(s.namespace))
-      .map(({ s, i }) => ({ object: b, field: `subjects[${i}]`, message: `service account ${s.namespace}/${s.name} gets rights in every namespace` }))),
+      .map(({ s, i }) => ({ s, i, ns: serviceAccountNamespace(s, undefined) }))
+      .filter(({ ns }) => ns !== undefined && !isSystemNamespace(ns))
+      .map(({ s, i }) => ({ object: b, field: `subjects[${i}]`, message: `${subjectText(s)} gets rights in every namespace` }))),
   },
   {
     id: 'rbac.cross-namespace', severity: 'error', title: 'no grants to service accounts of other namespaces',
     fix: 'bind only service accounts of the RoleBinding\'s own namespace',
     check: ctx => ctx.ofKind('RoleBinding').flatMap(b => ((b.subjects ?? []) as Json[]).map((s, i) => ({ s, i }))
-      .filter(({ s }) => s.kind === 'ServiceAccount' && s.namespace !== undefined && s.namespace !== namespaceOf(b))
-      .map(({ s, i }) => ({ object: b, field: `subjects[${i}]`, message: `service account ${s.namespace}/${s.name} is granted rights in ${namespaceOf(b)}` }))),
+      .filter(({ s }) => { const ns = serviceAccountNamespace(s, namespaceOf(b)); return ns !== undefined && ns !== namespaceOf(b); })
+      .map(({ s, i }) => ({ object: b, field: `subjects[${i}]`, message: `${subjectText(s)} is granted rights in ${namespaceOf(b)}` }))),
   },
   {
     id: 'rbac.secrets-elsewhere', severity: 'error', title: 'no service account reads Secrets outside its namespace',
@@ -367,9 +387,12 @@ RULES.push({
 
 /** The binding that gives `subject` its rights (where `namespace` is `undefined`, a ClusterRoleBinding), for findings to point at. */
 function bindingOf(ctx: ManifestContext, subject: string, namespace: string | undefined): Json {
-  const [, , ns, name] = subject.split(':');
-  const bindings = ctx.ofKind(namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding', 'ClusterRoleBinding')
-    .filter(b => namespace === undefined || b.kind === 'ClusterRoleBinding' || namespaceOf(b) === namespace);
-  return bindings.find(b => ((b.subjects ?? []) as Json[]).some(s => s.kind === 'ServiceAccount' && s.name === name && (s.namespace ?? namespaceOf(b)) === ns))
-    ?? { kind: 'ServiceAccount', metadata: { name, namespace: ns } };
+  const sa = parseServiceAccount(subject)!;
+  const covers = (s: Json, b: Json) => s.kind === 'User' ? s.name === subject
+    : s.kind === 'ServiceAccount' ? s.name === sa.name && serviceAccountNamespace(s, namespaceOf(b)) === sa.namespace
+      : ['*', sa.namespace].includes(serviceAccountNamespace(s, undefined) ?? '');
+  const bindings = ctx.ofKind('ClusterRoleBinding', ...(namespace === undefined ? [] : ['RoleBinding']))
+    .filter(b => b.kind === 'ClusterRoleBinding' || namespaceOf(b) === namespace);
+  return bindings.find(b => ((b.subjects ?? []) as Json[]).some(s => covers(s, b)))
+    ?? { kind: 'ServiceAccount', metadata: { name: sa.name, namespace: sa.namespace } };
 }
