@@ -141,7 +141,7 @@ describe('compile', () => {
     const result = compile([broken(s => { s.services.api.replica = 3; s.environments.production.podSecurty = 'baseline'; })]);
     expectFailedWithoutOutput(result);
     expect(result.errors).toEqual([
-      expect.stringMatching(/^\[apps\/shop\/environments\/production\] podSecurty: is not a known field \(got "baseline"\)\. Fix: remove it or use one of podSecurity, quota$/),
+      expect.stringMatching(/^\[apps\/shop\/environments\/production\] podSecurty: is not a known field \(got "baseline"\)\. Fix: remove it or use one of podSecurity, quota, include$/),
       expect.stringMatching(/^\[apps\/shop\/services\/api\] replica: is not a known field \(got 3\)\. Fix: remove it or use one of image, replicas,/),
     ]);
   });
@@ -152,5 +152,53 @@ describe('compile', () => {
       expect.stringContaining('[apps/shop/services/api] calls: is not another service of this app (got "payments")'),
       expect.stringContaining('[apps/shop/services/worker] calls: is not another service of this app (got "mailer")'),
     ]);
+  });
+});
+
+describe('objects included from YAML files', () => {
+  const fs = require('fs') as typeof import('fs');
+  const os = require('os') as typeof import('os');
+  const path = require('path') as typeof import('path');
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'include-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const vendor = (name: string, yaml: string) => {
+    fs.writeFileSync(path.join(dir, name), yaml);
+    return path.join(dir, name);
+  };
+  const withInclude = (file: string) => broken(s => { s.environments.staging = { include: [file] }; });
+
+  test('go through the gate: a raw Deployment that is not hardened fails the synth with rule ids', () => {
+    const file = vendor('agent.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: agent }\nspec:\n  selector: { matchLabels: { app: agent } }\n'
+      + '  template:\n    metadata: { labels: { app: agent } }\n    spec:\n      containers: [{ name: agent, image: "vendor/agent:2.1" }]\n');
+    const result = compile([withInclude(file)]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^error pss\.restricted\.run-as-non-root \[Deployment shop-staging\/agent\] spec\.template\.spec\.containers\[0\]\.securityContext\.runAsNonRoot/),
+      expect.stringMatching(/^error image\.digest-pinned \[Deployment shop-staging\/agent\] spec\.template\.spec\.containers\[0\]\.image/),
+      expect.stringMatching(/^error hardening\.token-automount \[Deployment shop-staging\/agent\]/),
+    ]));
+  });
+
+  test('land in the environment\'s namespace and widen its deployer by their kinds', () => {
+    const file = vendor('settings.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { LOG_LEVEL: info }\n');
+    const result = compile([withInclude(file)]);
+    expect(result.errors).toEqual([]);
+    const config = result.objects.find(o => o.kind === 'ConfigMap')!;
+    expect(config.metadata.namespace).toBe('shop-staging');
+    const role = result.objects.find(o => o.kind === 'Role' && o.metadata.namespace === 'shop-staging')!;
+    expect(role.rules.find((r: any) => r.apiGroups[0] === '').resources).toContain('configmaps');
+  });
+
+  test('may not carry guardrail kinds into the tenant\'s folder', () => {
+    const file = vendor('netpol.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: allow-all }\nspec: { podSelector: {}, ingress: [{}] }\n');
+    const result = compile([withInclude(file)]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors.join('\n')).toMatch(/kind: is a guardrail of the tenant/);
+  });
+
+  test('must exist', () => {
+    const result = compile([withInclude(path.join(dir, 'missing.yaml'))]);
+    expect(result.errors).toEqual([expect.stringMatching(/^\[apps\/shop\/environments\/staging\] include\[0\]: names no file/)]);
   });
 });

@@ -14,6 +14,13 @@ export interface EnvironmentSpec {
   readonly podSecurity?: PodSecurityLevel;
   /** @default - TenantNamespace defaults */
   readonly quota?: TenantQuota;
+  /**
+   * YAML files of objects we did not build (vendor manifests, `helm template` output), relative
+   * to the project root, added to this environment's workloads in its namespace. They go through
+   * the same gate, and the deployer's Role grows by their kinds.
+   * @default - none
+   */
+  readonly include?: string[];
 }
 
 /** Lets pods of another namespace call this service. */

@@ -1,4 +1,5 @@
-import { App, Chart, Yaml } from 'cdk8s';
+import * as fs from 'fs';
+import { App, Chart, Include, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ArgoProject, checkManifests, DefaultDenyNetwork, formatFinding, GateResult, GuardrailError, HardenedDeployment, ScopedDeployer, TenantNamespace,
@@ -7,8 +8,8 @@ import { AppSpec, EnvironmentSpec, ServiceSpec } from './app-spec';
 
 /** A chart that knows which file of `dist/` it is written to. */
 export class ManifestChart extends Chart {
-  constructor(scope: Construct, id: string, public readonly file: string) {
-    super(scope, id, { disableResourceNameHashes: true });
+  constructor(scope: Construct, id: string, public readonly file: string, namespace?: string) {
+    super(scope, id, { disableResourceNameHashes: true, namespace });
   }
 }
 
@@ -67,7 +68,7 @@ export function compile(specs: AppSpec[]): CompileResult {
 const APP_FIELDS: Record<keyof AppSpec, true> = {
   name: true, repoURL: true, targetRevision: true, sourceRepos: true, cluster: true, environments: true, services: true,
 };
-const ENVIRONMENT_FIELDS: Record<keyof EnvironmentSpec, true> = { podSecurity: true, quota: true };
+const ENVIRONMENT_FIELDS: Record<keyof EnvironmentSpec, true> = { podSecurity: true, quota: true, include: true };
 const SERVICE_FIELDS: Record<keyof ServiceSpec, true> = {
   image: true, replicas: true, ports: true, command: true, args: true, env: true, envFrom: true, resources: true,
   writablePaths: true, probes: true, runAsUser: true, runAsGroup: true, fsGroup: true, exceptions: true,
@@ -114,7 +115,13 @@ function compileApp(app: App, spec: AppSpec, attempt: (fn: () => void) => void):
       app: spec.name, environment: env, podSecurity: envSpec.podSecurity, quota: envSpec.quota,
     });
     const folder = `apps/${spec.name}/${env}`;
-    const workloads = new ManifestChart(app, namespace.name, `${folder}/workloads.k8s.yaml`);
+    const workloads = new ManifestChart(app, namespace.name, `${folder}/workloads.k8s.yaml`, namespace.name);
+    (envSpec.include ?? []).forEach((file, i) => attempt(() => {
+      if (typeof file !== 'string' || !fs.existsSync(file)) {
+        fail(`${appPath}/environments/${env}`, `include[${i}]`, file, 'names no file', 'give the path of a YAML file, relative to the project root');
+      }
+      new Include(workloads, `include-${i}`, { url: file });
+    }));
     const deployments = new Map<string, HardenedDeployment>();
     for (const [name, svc] of services) {
       attempt(() => deployments.set(name, new HardenedDeployment(workloads, name, {
