@@ -114,9 +114,11 @@ describe('ArgoProject output', () => {
     }
   });
 
-  test('Applications read their environment folder and sync without creating namespaces', () => {
+  test('Applications read only the YAML of their environment folder and sync without creating namespaces', () => {
     const apps = applications(synth({ targetRevision: 'release' }));
-    expect(apps[1].spec.source).toEqual({ repoURL: REPO, targetRevision: 'release', path: 'dist/apps/shop/production' });
+    expect(apps[1].spec.source).toEqual({
+      repoURL: REPO, targetRevision: 'release', path: 'dist/apps/shop/production', directory: { include: '*.yaml' },
+    });
     for (const a of apps) {
       expect(a.spec.syncPolicy).toEqual({
         automated: { prune: true, selfHeal: true },

@@ -220,6 +220,7 @@ describe('ArgoCD', () => {
       expect(project!.spec.destinations).toContainEqual(a.spec.destination);
       const [app, ...env] = a.spec.destination.namespace.split('-');
       expect(a.spec.source.path).toBe(`dist/apps/${app}/${env.join('-')}`);
+      expect(a.spec.source.directory).toEqual({ include: '*.yaml' });
       expect(files.some(f => f.file.startsWith(`apps/${app}/${env.join('-')}/`))).toBe(true);
     }
   });

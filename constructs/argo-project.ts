@@ -139,7 +139,8 @@ export class ArgoProject extends Construct {
         spec: {
           // Never `default`: the default project allows every repo, cluster and kind.
           project: this.name,
-          source: { repoUrl: repoURL, targetRevision, path: env.path },
+          // Manifests only: ArgoCD would also apply a stray .json (e.g. cdk8s' construct-metadata.json).
+          source: { repoUrl: repoURL, targetRevision, path: env.path, directory: { include: '*.yaml' } },
           // Only `server`: Argo CD refuses an Application destination that sets both name and server.
           destination: { server, namespace: env.namespace },
           syncPolicy: {
