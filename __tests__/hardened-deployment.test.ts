@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { GuardrailError } from '../constructs/errors';
-import { EXCEPTION_ANNOTATION_PREFIX, HardenedDeployment, HardenedDeploymentProps } from '../constructs/hardened-deployment';
+import { EXCEPTION_PREFIX } from '../constructs/annotations';
+import { HardenedDeployment, HardenedDeploymentProps } from '../constructs/hardened-deployment';
 import { PodSecurityLevel, podSecurityFindings } from '../constructs/pod-security';
 import { TenantNamespace } from '../constructs/tenant-namespace';
 import { refusalOf } from './refusal';
@@ -111,7 +112,7 @@ describe('HardenedDeployment: user and exceptions', () => {
 
   test('accepts a runAsRoot exception in a baseline namespace, runs as UID 0 and records the reason', () => {
     const objects = synth({ exceptions: { runAsRoot: { reason: '  legacy image writes to /root  ' } } }, 'baseline');
-    const annotation = `${EXCEPTION_ANNOTATION_PREFIX}run-as-root`;
+    const annotation = `${EXCEPTION_PREFIX}run-as-root`;
     expect(deployment(objects).metadata.annotations[annotation]).toBe('legacy image writes to /root');
     expect(deployment(objects).spec.template.metadata.annotations[annotation]).toBe('legacy image writes to /root');
     const c = container(objects);
@@ -140,7 +141,7 @@ describe('HardenedDeployment: user and exceptions', () => {
 
   test('writableRootFilesystem exception writes the annotation and makes the root filesystem writable', () => {
     const objects = synth({ exceptions: { writableRootFilesystem: { reason: 'writes its cache under /var/lib/app' } } });
-    const annotation = `${EXCEPTION_ANNOTATION_PREFIX}writable-root-filesystem`;
+    const annotation = `${EXCEPTION_PREFIX}writable-root-filesystem`;
     expect(deployment(objects).metadata.annotations[annotation]).toBe('writes its cache under /var/lib/app');
     expect(deployment(objects).spec.template.metadata.annotations[annotation]).toBe('writes its cache under /var/lib/app');
     expect(container(objects).securityContext.readOnlyRootFilesystem).toBe(false);
@@ -155,7 +156,7 @@ describe('HardenedDeployment: capabilities', () => {
     const caps = container(objects).securityContext.capabilities;
     expect(caps.drop).toEqual(['ALL']);
     expect(caps.add).toEqual(['NET_BIND_SERVICE']);
-    const annotation = `${EXCEPTION_ANNOTATION_PREFIX}capability.NET_BIND_SERVICE`;
+    const annotation = `${EXCEPTION_PREFIX}capability.NET_BIND_SERVICE`;
     expect(deployment(objects).metadata.annotations[annotation]).toBe('binds port 443 inside the container');
     expect(deployment(objects).spec.template.metadata.annotations[annotation]).toBe('binds port 443 inside the container');
     expect(podSecurityFindings(podSpec(objects), 'restricted')).toEqual([]);
@@ -183,7 +184,7 @@ describe('HardenedDeployment: capabilities', () => {
   test('accepts a baseline capability (CHOWN) in a baseline namespace', () => {
     const objects = synth({ exceptions: { capabilities: [{ capability: 'CHOWN', reason: 'chowns its cache directory at start' }] } }, 'baseline');
     expect(container(objects).securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['CHOWN'] });
-    expect(deployment(objects).metadata.annotations[`${EXCEPTION_ANNOTATION_PREFIX}capability.CHOWN`]).toBe('chowns its cache directory at start');
+    expect(deployment(objects).metadata.annotations[`${EXCEPTION_PREFIX}capability.CHOWN`]).toBe('chowns its cache directory at start');
     expect(podSecurityFindings(podSpec(objects), 'baseline')).toEqual([]);
     // Known bug, not asserted here: `podSecurityNeeded` stays "restricted" for this workload instead
     // of "baseline" (hardened-deployment.ts line 326 compares the levels the wrong way round).

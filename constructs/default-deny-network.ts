@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'net';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import { EXCEPTION_PREFIX } from './annotations';
 import { refuse } from './errors';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkInteger, checkReason } from './validate';
@@ -128,7 +129,7 @@ export class DefaultDenyNetwork extends Construct {
         name,
         namespace: this.namespace,
         labels: this.labels,
-        annotations: reason ? { 'guardrails.cdk8s.io/exception.internet': reason } : undefined,
+        annotations: reason ? { [`${EXCEPTION_PREFIX}internet`]: reason } : undefined,
       },
       spec: {
         podSelector: { matchLabels: allow.podSelector },

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import { EXCEPTION_PREFIX } from './annotations';
 import { looksLikeCredential } from './credentials';
 import { refuse } from './errors';
 import { howToPin, parsePinnedImage } from './image';
@@ -148,7 +149,6 @@ export interface HardenedDeploymentProps {
   readonly labels?: Record<string, string>;
 }
 
-export const EXCEPTION_ANNOTATION_PREFIX = 'guardrails.cdk8s.io/exception.';
 const DEFAULT_ID = 65532;
 const MAX_ID = 2147483647;
 /** IANA_SVC_NAME: lower-case alphanumerics and single hyphens, with at least one letter. */
@@ -188,8 +188,8 @@ export class HardenedDeployment extends Construct {
 
     const exceptions = checkExceptions(this, props.exceptions ?? {}, props.namespace);
     this.podSecurityNeeded = exceptions.level;
-    const runAsRoot = exceptions.annotations[`${EXCEPTION_ANNOTATION_PREFIX}run-as-root`] !== undefined;
-    const readOnlyRoot = exceptions.annotations[`${EXCEPTION_ANNOTATION_PREFIX}writable-root-filesystem`] === undefined;
+    const runAsRoot = exceptions.annotations[`${EXCEPTION_PREFIX}run-as-root`] !== undefined;
+    const readOnlyRoot = exceptions.annotations[`${EXCEPTION_PREFIX}writable-root-filesystem`] === undefined;
 
     this.selector = { 'app.kubernetes.io/name': this.name };
     const labels = { ...(props.labels ?? {}), ...this.selector, 'app.kubernetes.io/managed-by': 'cdk8s-guardrails' };
@@ -341,16 +341,16 @@ function checkExceptions(scope: Construct, exceptions: WorkloadExceptions, names
     const reason = checkReason(scope, `${field}.reason`, c.reason);
     need(`${field}.capability`, cap, capabilityLevel(cap));
     capabilities.push(cap);
-    annotations[`${EXCEPTION_ANNOTATION_PREFIX}capability.${cap}`] = reason;
+    annotations[`${EXCEPTION_PREFIX}capability.${cap}`] = reason;
   });
   if (exceptions.runAsRoot !== undefined) {
     const reason = checkReason(scope, 'exceptions.runAsRoot.reason', exceptions.runAsRoot?.reason);
     need('exceptions.runAsRoot', exceptions.runAsRoot, 'baseline');
-    annotations[`${EXCEPTION_ANNOTATION_PREFIX}run-as-root`] = reason;
+    annotations[`${EXCEPTION_PREFIX}run-as-root`] = reason;
   }
   if (exceptions.writableRootFilesystem !== undefined) {
     const reason = checkReason(scope, 'exceptions.writableRootFilesystem.reason', exceptions.writableRootFilesystem?.reason);
-    annotations[`${EXCEPTION_ANNOTATION_PREFIX}writable-root-filesystem`] = reason;
+    annotations[`${EXCEPTION_PREFIX}writable-root-filesystem`] = reason;
   }
   return { annotations, capabilities: capabilities.sort(), level };
 }

@@ -10,3 +10,4 @@ export * from './hardened-deployment';
 export * from './default-deny-network';
 export * from './credentials';
 export * from './rules';
+export * from './annotations';

@@ -1,4 +1,5 @@
-import { ManifestContext, namespaceOf, RULES, Severity, WAIVER_PREFIX } from './rules';
+import { WAIVER_PREFIX } from './annotations';
+import { ManifestContext, namespaceOf, RULES, Severity } from './rules';
 
 type Json = Record<string, any>;
 

@@ -1,3 +1,4 @@
+import { EXCEPTION_PREFIX, WAIVER_PREFIX } from './annotations';
 import { isGlob, sourceRepoProblem } from './argo-project';
 import { looksLikeCredential } from './credentials';
 import { parsePinnedImage } from './image';
@@ -137,7 +138,6 @@ function annotationsOf(pod: PodTemplate): Record<string, string> {
   return { ...(pod.metadata.annotations ?? {}), ...(pod.object.metadata?.annotations ?? {}) };
 }
 
-export const EXCEPTION_PREFIX = 'guardrails.cdk8s.io/exception.';
 
 const podSecurityRules: Rule[] = POD_SECURITY_CONTROLS.map(control => ({
   id: `pss.${control.level}.${control.id}`,
@@ -369,8 +369,6 @@ export const RULES: Rule[] = [
       .map(({ e, i }) => ({ object: pod.object, field: `${path}.env[${i}].value`, message: `${e.name} is a literal credential` })))),
   },
 ];
-
-export const WAIVER_PREFIX = 'guardrails.cdk8s.io/waive.';
 
 RULES.push({
   id: 'waiver.valid', severity: 'error', title: 'waivers name a rule and give a reason',

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { GuardrailError, refuse } from './errors';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkReason } from './validate';
-import { EXCEPTION_ANNOTATION_PREFIX } from './hardened-deployment';
+import { EXCEPTION_PREFIX } from './annotations';
 
 /** Read/write access to Secrets, which the deployer otherwise never gets. */
 export interface SecretsAccess {
@@ -108,7 +108,7 @@ export class ScopedDeployer extends Construct {
     new ApiObject(this, 'Role', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
-      metadata: reason === undefined ? metadata : { ...metadata, annotations: { [`${EXCEPTION_ANNOTATION_PREFIX}secrets`]: reason } },
+      metadata: reason === undefined ? metadata : { ...metadata, annotations: { [`${EXCEPTION_PREFIX}secrets`]: reason } },
       // Lazy: the workloads chart may still grow after this constructor has run.
       rules: Lazy.any({ produce: () => this.rules() }),
     });

@@ -1,0 +1,11 @@
+/**
+ * Annotations that record a departure from the hardened default, and why. Constructs write
+ * exceptions on what they build; users write waivers on any object. The gate and the report read
+ * both, so a departure is never silent.
+ */
+
+/** `guardrails.cdk8s.io/exception.<what>: <reason>`, written by our constructs. */
+export const EXCEPTION_PREFIX = 'guardrails.cdk8s.io/exception.';
+
+/** `guardrails.cdk8s.io/waive.<rule id>: <reason>`, which excuses one rule on one object. */
+export const WAIVER_PREFIX = 'guardrails.cdk8s.io/waive.';
