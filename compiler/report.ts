@@ -1,5 +1,5 @@
 import {
-  canI, EXCEPTION_PREFIX, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
+  annotationsOf, canI, EXCEPTION_PREFIX, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
 } from '../constructs';
 
 type Json = Record<string, any>;
@@ -58,7 +58,7 @@ const labelsText = (labels: Json | undefined) => Object.entries(labels ?? {}).ma
 export function buildReport(objects: Json[], gate: GateResult): SecurityReport {
   const ctx = new ManifestContext(objects);
   const workloads = ctx.pods.map((pod): WorkloadEntry => {
-    const annotations: Record<string, string> = { ...(pod.metadata.annotations ?? {}), ...(pod.object.metadata?.annotations ?? {}) };
+    const annotations = annotationsOf(pod);
     const containers: Json[] = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])];
     const user = pod.spec.securityContext?.runAsUser;
     return {

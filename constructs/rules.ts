@@ -134,7 +134,7 @@ function containers(pod: PodTemplate, withEphemeral = false): { c: Json; path: s
 }
 
 /** The annotations of a workload, merged with its pod template's. */
-function annotationsOf(pod: PodTemplate): Record<string, string> {
+export function annotationsOf(pod: PodTemplate): Record<string, string> {
   return { ...(pod.metadata.annotations ?? {}), ...(pod.object.metadata?.annotations ?? {}) };
 }
 
