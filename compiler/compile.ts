@@ -55,7 +55,7 @@ export function compile(specs: AppSpec[]): CompileResult {
       attempt(() => {
         const docs = chart.toJson();
         objects.push(...docs);
-        files[chart.file] = HEADER + Yaml.stringify(...docs).replace(/\n*$/, "\n");
+        files[chart.file] = HEADER + Yaml.stringify(...docs).replace(/\n*$/, '\n');
       });
     }
   }
