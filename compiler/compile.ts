@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { App, Chart, Include, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ArgoProject, checkManifests, DefaultDenyNetwork, formatFinding, GateResult, GuardrailError, HardenedDeployment, ScopedDeployer, TenantNamespace,
+  ArgoProject, checkManifests, DefaultDenyNetwork, formatFinding, GateResult, GuardrailError, HardenedDeployment, refuse, ScopedDeployer, TenantNamespace,
 } from '../constructs';
 import { AppSpec, EnvironmentSpec, ServiceSpec } from './app-spec';
 
@@ -77,7 +77,7 @@ const SERVICE_FIELDS: Record<keyof ServiceSpec, true> = {
 
 function checkFields(path: string, value: object, known: Record<string, true>): void {
   for (const key of Object.keys(value ?? {})) {
-    if (!known[key]) fail(path, key, value[key as keyof typeof value], 'is not a known field', `remove it or use one of ${Object.keys(known).join(', ')}`);
+    if (!known[key]) refuse(path, key, value[key as keyof typeof value], 'is not a known field', `remove it or use one of ${Object.keys(known).join(', ')}`);
   }
 }
 
@@ -86,8 +86,8 @@ function compileApp(app: App, spec: AppSpec, attempt: (fn: () => void) => void):
   const environments = Object.entries(spec?.environments ?? {});
   const services = Object.entries(spec?.services ?? {});
   checkFields(appPath, spec, APP_FIELDS);
-  if (environments.length === 0) fail(appPath, 'environments', spec.environments, 'an app needs at least one environment', 'add e.g. environments: { production: {} }');
-  if (services.length === 0) fail(appPath, 'services', spec.services, 'an app needs at least one service', 'add e.g. services: { api: { image: "..." } }');
+  if (environments.length === 0) refuse(appPath, 'environments', spec.environments, 'an app needs at least one environment', 'add e.g. environments: { production: {} }');
+  if (services.length === 0) refuse(appPath, 'services', spec.services, 'an app needs at least one service', 'add e.g. services: { api: { image: "..." } }');
   for (const [env, envSpec] of environments) attempt(() => checkFields(`${appPath}/environments/${env}`, envSpec, ENVIRONMENT_FIELDS));
   for (const [name, svc] of services) {
     const path = `${appPath}/services/${name}`;
@@ -95,14 +95,14 @@ function compileApp(app: App, spec: AppSpec, attempt: (fn: () => void) => void):
     for (const target of svc.calls ?? []) {
       attempt(() => {
         if (!spec.services[target] || target === name) {
-          fail(path, 'calls', target, 'is not another service of this app',
+          refuse(path, 'calls', target, 'is not another service of this app',
             `name one of ${Object.keys(spec.services).filter(s => s !== name).join(', ') || '(none)'}, or use egress for outside peers`);
         }
       });
     }
     for (const env of typeof svc.replicas === 'object' ? Object.keys(svc.replicas) : []) {
       attempt(() => {
-        if (!spec.environments[env]) fail(path, `replicas.${env}`, svc.replicas, 'names no environment of this app', `use ${Object.keys(spec.environments).join(', ')}`);
+        if (!spec.environments[env]) refuse(path, `replicas.${env}`, svc.replicas, 'names no environment of this app', `use ${Object.keys(spec.environments).join(', ')}`);
       });
     }
   }
@@ -118,7 +118,7 @@ function compileApp(app: App, spec: AppSpec, attempt: (fn: () => void) => void):
     const workloads = new ManifestChart(app, namespace.name, `${folder}/workloads.k8s.yaml`, namespace.name);
     (envSpec.include ?? []).forEach((file, i) => attempt(() => {
       if (typeof file !== 'string' || !fs.existsSync(file)) {
-        fail(`${appPath}/environments/${env}`, `include[${i}]`, file, 'names no file', 'give the path of a YAML file, relative to the project root');
+        refuse(`${appPath}/environments/${env}`, `include[${i}]`, file, 'names no file', 'give the path of a YAML file, relative to the project root');
       }
       new Include(workloads, `include-${i}`, { url: file });
     }));
@@ -182,6 +182,3 @@ function addNetworkRules(network: DefaultDenyNetwork, name: string, svc: Service
   }
 }
 
-function fail(path: string, field: string, value: unknown, problem: string, fix: string): never {
-  throw new GuardrailError(path, field, value, problem, fix);
-}

@@ -1,5 +1,5 @@
 import {
-  annotationsOf, canI, EXCEPTION_PREFIX, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
+  annotationsOf, canI, deniesAll, EXCEPTION_PREFIX, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
 } from '../constructs';
 
 type Json = Record<string, any>;
@@ -100,8 +100,6 @@ export function buildReport(objects: Json[], gate: GateResult): SecurityReport {
   const namespaces = namespaceNames.map((ns): NamespaceEntry => {
     const labels: Json = ctx.ofKind('Namespace').find(n => n.metadata?.name === ns)?.metadata?.labels ?? {};
     const own = policies.filter(p => namespaceOf(p) === ns);
-    const isDeny = (p: Json, type: string) => Object.keys(p.spec?.podSelector ?? {}).length === 0
-      && (p.spec?.policyTypes ?? []).includes(type) && (p.spec?.[type.toLowerCase()] ?? []).length === 0;
     return {
       namespace: ns,
       podSecurity: {
@@ -109,7 +107,7 @@ export function buildReport(objects: Json[], gate: GateResult): SecurityReport {
         audit: labels['pod-security.kubernetes.io/audit'] ?? 'none',
         warn: labels['pod-security.kubernetes.io/warn'] ?? 'none',
       },
-      defaultDeny: { ingress: own.some(p => isDeny(p, 'Ingress')), egress: own.some(p => isDeny(p, 'Egress')) },
+      defaultDeny: { ingress: own.some(p => deniesAll(p, 'Ingress')), egress: own.some(p => deniesAll(p, 'Egress')) },
       allows: own.flatMap(p => (['ingress', 'egress'] as const).flatMap(direction => ((p.spec?.[direction] ?? []) as Json[]).map(rule => ({
         policy: p.metadata?.name,
         direction,

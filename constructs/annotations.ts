@@ -4,6 +4,9 @@
  * both, so a departure is never silent.
  */
 
+/** The label on every object our constructs build. */
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdk8s-guardrails' } as const;
+
 /** `guardrails.cdk8s.io/exception.<what>: <reason>`, written by our constructs. */
 export const EXCEPTION_PREFIX = 'guardrails.cdk8s.io/exception.';
 

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Application } from '../imports/argocd-application-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
+import { MANAGED_BY } from './annotations';
 import { GuardrailError, refuse } from './errors';
 import { checkDnsLabel, checkString } from './validate';
 
@@ -105,7 +106,7 @@ export class ArgoProject extends Construct {
       }
     });
 
-    const labels = { 'app.kubernetes.io/part-of': this.name, 'app.kubernetes.io/managed-by': 'cdk8s-guardrails' };
+    const labels = { 'app.kubernetes.io/part-of': this.name, ...MANAGED_BY };
     const server = this.cluster.server;
 
     new AppProject(this, 'Resource', {

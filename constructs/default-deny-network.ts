@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'net';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { EXCEPTION_PREFIX } from './annotations';
+import { EXCEPTION_PREFIX, MANAGED_BY } from './annotations';
 import { refuse } from './errors';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkInteger, checkReason } from './validate';
@@ -59,7 +59,7 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
  */
 export class DefaultDenyNetwork extends Construct {
   public readonly namespace: string;
-  private readonly labels = { 'app.kubernetes.io/managed-by': 'cdk8s-guardrails' };
+  private readonly labels = { ...MANAGED_BY };
   private readonly names = new Set<string>();
 
   constructor(scope: Construct, id: string, props: DefaultDenyNetworkProps) {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { EXCEPTION_PREFIX } from './annotations';
+import { EXCEPTION_PREFIX, MANAGED_BY } from './annotations';
 import { looksLikeCredential } from './credentials';
 import { refuse } from './errors';
 import { howToPin, parsePinnedImage } from './image';
@@ -192,7 +192,7 @@ export class HardenedDeployment extends Construct {
     const readOnlyRoot = exceptions.annotations[`${EXCEPTION_PREFIX}writable-root-filesystem`] === undefined;
 
     this.selector = { 'app.kubernetes.io/name': this.name };
-    const labels = { ...(props.labels ?? {}), ...this.selector, 'app.kubernetes.io/managed-by': 'cdk8s-guardrails' };
+    const labels = { ...(props.labels ?? {}), ...this.selector, ...MANAGED_BY };
     const metadata = (annotations?: Record<string, string>) => ({ name: this.name, namespace: this.namespace, labels, annotations });
     const writable = checkWritablePaths(this, props.writablePaths ?? [{ path: '/tmp' }]);
 

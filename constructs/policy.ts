@@ -1,5 +1,5 @@
 import { WAIVER_PREFIX } from './annotations';
-import { ManifestContext, namespaceOf, RULES, Severity } from './rules';
+import { CLUSTER_SCOPED_KINDS, ManifestContext, namespaceOf, RULES, Severity } from './rules';
 
 type Json = Record<string, any>;
 
@@ -28,8 +28,6 @@ export interface GateResult {
   /** Findings excused by a waiver, with its reason. */
   readonly waived: Finding[];
 }
-
-const CLUSTER_SCOPED_KINDS = ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'Node'];
 
 export function describeObject(o: Json): string {
   const name = o?.metadata?.name ?? '<unnamed>';

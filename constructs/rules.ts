@@ -77,6 +77,13 @@ export function podTemplateOf(object: Json): PodTemplate | undefined {
   };
 }
 
+/** Cluster-scoped kinds, so that an error or finding can say so rather than invent a namespace. */
+export const CLUSTER_SCOPED_KINDS = [
+  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition',
+  'PriorityClass', 'IngressClass', 'RuntimeClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'APIService', 'Node', 'CSIDriver', 'StorageVersionMigration',
+];
+
 export function namespaceOf(object: Json): string {
   return object?.metadata?.namespace ?? 'default';
 }
@@ -160,6 +167,13 @@ const CLUSTER_SCOPED: [string, string][] = [
   ['admissionregistration.k8s.io', 'validatingwebhookconfigurations'], ['admissionregistration.k8s.io', 'mutatingwebhookconfigurations'],
   ['scheduling.k8s.io', 'priorityclasses'],
 ];
+
+/** True when `policy` selects every pod of its namespace for `type` and allows nothing: a default deny. */
+export function deniesAll(policy: Json, type: 'Ingress' | 'Egress'): boolean {
+  const selector: Json = policy.spec?.podSelector ?? {};
+  return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0
+    && (policy.spec?.policyTypes ?? []).includes(type) && (policy.spec?.[type.toLowerCase()] ?? []).length === 0;
+}
 
 const roleRules = (ctx: ManifestContext) => ctx.ofKind('Role', 'ClusterRole')
   .flatMap(role => ((role.rules ?? []) as Json[]).map((rule, i) => ({ role, rule, field: `rules[${i}]` })));
@@ -248,11 +262,9 @@ export const RULES: Rule[] = [
     id: 'network.default-deny', severity: 'error', title: 'namespaces with workloads deny all traffic by default',
     fix: 'add a NetworkPolicy with podSelector: {}, policyTypes [Ingress, Egress] and no rules, e.g. with DefaultDenyNetwork',
     check: ctx => ctx.workloadNamespaces().flatMap(ns => {
-      const denies = (type: string) => ctx.ofKind('NetworkPolicy').some(p => namespaceOf(p) === ns
-        && Object.keys(p.spec?.podSelector?.matchLabels ?? {}).length === 0 && (p.spec?.podSelector?.matchExpressions ?? []).length === 0
-        && (p.spec?.policyTypes ?? []).includes(type) && (p.spec?.[type.toLowerCase()] ?? []).length === 0);
+      const denies = (type: 'Ingress' | 'Egress') => ctx.ofKind('NetworkPolicy').some(p => namespaceOf(p) === ns && deniesAll(p, type));
       const object = ctx.pods.find(p => p.namespace === ns)!.object;
-      return ['Ingress', 'Egress'].filter(t => !denies(t))
+      return (['Ingress', 'Egress'] as const).filter(t => !denies(t))
         .map(t => ({ object, field: 'metadata.namespace', message: `namespace ${ns} has no default deny for ${t}` }));
     }),
   },

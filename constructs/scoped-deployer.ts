@@ -4,7 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { GuardrailError, refuse } from './errors';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkReason } from './validate';
-import { EXCEPTION_PREFIX } from './annotations';
+import { EXCEPTION_PREFIX, MANAGED_BY } from './annotations';
+import { CLUSTER_SCOPED_KINDS } from './rules';
 
 /** Read/write access to Secrets, which the deployer otherwise never gets. */
 export interface SecretsAccess {
@@ -53,12 +54,6 @@ const SECRETS: ApiResource = { group: '', resource: 'secrets' };
 
 /** Kinds that fence the tenant in; a tenant that could change them could leave the fence. */
 const GUARDRAIL_KINDS = ['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'];
-/** Common cluster-scoped kinds, named so that the error says why rather than "unknown kind". */
-const CLUSTER_KINDS = [
-  'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'PriorityClass', 'IngressClass', 'RuntimeClass',
-  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding', 'APIService', 'Node', 'CSIDriver', 'StorageVersionMigration',
-];
 
 /** No deletecollection (one call wipes the namespace) and nothing that widens its own rights. */
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
@@ -101,7 +96,7 @@ export class ScopedDeployer extends Construct {
     const reason = props.secrets === undefined ? undefined : checkReason(this, 'secrets.reason', props.secrets?.reason);
     this.secrets = reason !== undefined;
 
-    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-guardrails' };
+    const labels = { ...MANAGED_BY };
     const metadata = { name: this.serviceAccountName, namespace: this.namespace, labels };
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
@@ -146,7 +141,7 @@ export class ScopedDeployer extends Construct {
     if (GUARDRAIL_KINDS.includes(obj.kind)) {
       refuse(obj, 'kind', what, `is a guardrail of the tenant; if ${deployer} could apply it, the tenant could lift its own limits`, PLATFORM_FIX);
     }
-    if (CLUSTER_KINDS.includes(obj.kind)) {
+    if (CLUSTER_SCOPED_KINDS.includes(obj.kind)) {
       refuse(obj, 'kind', what, `is cluster-scoped, and ${deployer} may only act inside its namespace`, PLATFORM_FIX);
     }
     if (obj.kind === 'Secret' && !this.secrets) {

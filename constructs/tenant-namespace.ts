@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import { MANAGED_BY } from './annotations';
 import { POD_SECURITY_LEVELS, POD_SECURITY_VERSION, PodSecurityLevel } from './pod-security';
 import { checkDnsLabel, checkInteger, checkOneOf, checkQuantity } from './validate';
 import { refuse } from './errors';
@@ -78,7 +79,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
       'services.nodeports': '0',
     };
 
-    const labels = { 'app.kubernetes.io/part-of': this.app, 'app.kubernetes.io/managed-by': 'cdk8s-guardrails' };
+    const labels = { 'app.kubernetes.io/part-of': this.app, ...MANAGED_BY };
     new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,
