@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { DefaultDenyNetwork, DefaultDenyNetworkProps, NAMESPACE_NAME_LABEL, NetworkAllow } from '../constructs/default-deny-network';
-import { GuardrailError } from '../constructs/errors';
+import { GuardrailError } from '../policy/errors';
 import { TenantNamespace } from '../constructs/tenant-namespace';
 import { refusalOf } from './refusal';
 

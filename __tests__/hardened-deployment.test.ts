@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
-import { GuardrailError } from '../constructs/errors';
-import { EXCEPTION_PREFIX } from '../constructs/annotations';
+import { GuardrailError } from '../policy/errors';
+import { EXCEPTION_PREFIX } from '../policy/annotations';
 import { HardenedDeployment, HardenedDeploymentProps } from '../constructs/hardened-deployment';
-import { PodSecurityLevel, podSecurityFindings } from '../constructs/pod-security';
+import { PodSecurityLevel, podSecurityFindings } from '../policy/pod-security';
 import { TenantNamespace } from '../constructs/tenant-namespace';
 import { refusalOf } from './refusal';
 

@@ -1,4 +1,4 @@
-import { GuardrailError } from '../constructs/errors';
+import { GuardrailError } from '../policy/errors';
 
 /** The GuardrailError that `build` throws; fails the test if it throws nothing or something else. */
 export function refusalOf(build: () => unknown): GuardrailError {

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { HardenedDeployment } from '../constructs/hardened-deployment';
-import { canI, parseServiceAccount } from '../constructs/rbac';
+import { canI, parseServiceAccount } from '../policy/rbac';
 import { ScopedDeployer, ScopedDeployerProps } from '../constructs/scoped-deployer';
 import { TenantNamespace } from '../constructs/tenant-namespace';
 import { refusalOf } from './refusal';

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { GuardrailError } from '../constructs/errors';
-import { POD_SECURITY_VERSION } from '../constructs/pod-security';
+import { GuardrailError } from '../policy/errors';
+import { POD_SECURITY_VERSION } from '../policy/pod-security';
 import { TenantNamespace, TenantNamespaceProps } from '../constructs/tenant-namespace';
 import { refusalOf } from './refusal';
 

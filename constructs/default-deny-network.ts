@@ -1,8 +1,8 @@
 import { isIPv4, isIPv6 } from 'net';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { EXCEPTION_PREFIX, MANAGED_BY } from './annotations';
-import { refuse } from './errors';
+import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
+import { refuse } from '../policy/errors';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkInteger, checkReason } from './validate';
 

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { EXCEPTION_PREFIX, MANAGED_BY } from './annotations';
-import { looksLikeCredential } from './credentials';
-import { refuse } from './errors';
-import { howToPin, parsePinnedImage } from './image';
-import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } from './pod-security';
+import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
+import { looksLikeCredential } from '../policy/credentials';
+import { refuse } from '../policy/errors';
+import { howToPin, parsePinnedImage } from '../policy/image';
+import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } from '../policy/pod-security';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkInteger, checkQuantity, checkReason, checkString, quantityValue } from './validate';
 

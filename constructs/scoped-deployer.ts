@@ -1,11 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { GuardrailError, refuse } from './errors';
+import { GuardrailError, refuse } from '../policy/errors';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkReason } from './validate';
-import { EXCEPTION_PREFIX, MANAGED_BY } from './annotations';
-import { CLUSTER_SCOPED_KINDS } from './rules';
+import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
+import { CLUSTER_SCOPED_KINDS } from '../policy/model';
 
 /** Read/write access to Secrets, which the deployer otherwise never gets. */
 export interface SecretsAccess {

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { MANAGED_BY } from './annotations';
-import { POD_SECURITY_LEVELS, POD_SECURITY_VERSION, PodSecurityLevel } from './pod-security';
+import { MANAGED_BY } from '../policy/annotations';
+import { POD_SECURITY_LEVELS, POD_SECURITY_VERSION, PodSecurityLevel } from '../policy/pod-security';
 import { checkDnsLabel, checkInteger, checkOneOf, checkQuantity } from './validate';
-import { refuse } from './errors';
+import { refuse } from '../policy/errors';
 
 /** What a workload needs to know about the namespace it lands in. */
 export interface ITenantNamespace {

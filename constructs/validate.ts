@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { refuse } from './errors';
+import { refuse } from '../policy/errors';
 
 // Props may be computed or parsed from JSON, so the types the compiler saw are re-checked here.
 

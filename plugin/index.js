@@ -18,7 +18,7 @@ const cwdTsconfig = process.env.TSX_TSCONFIG_PATH;
 process.env.TSX_TSCONFIG_PATH = path.join(__dirname, '..', 'tsconfig.json');
 const tsx = register({ namespace: 'cdk8s-guardrails' });
 if (cwdTsconfig === undefined) delete process.env.TSX_TSCONFIG_PATH; else process.env.TSX_TSCONFIG_PATH = cwdTsconfig;
-const { checkManifests, describeObject, formatFinding } = tsx.require('../constructs/policy', __filename);
+const { checkManifests, describeObject, formatFinding } = tsx.require('../policy', __filename);
 
 class GuardrailsValidation {
   constructor(properties = {}) {

@@ -1,4 +1,5 @@
-import { IConstruct } from 'constructs';
+/** Where a refused input sits: a construct (anything with a `node.path`) or a path written out. */
+export type Scope = { readonly node: { readonly path: string } } | string;
 
 /**
  * A refused input. The message always names where (construct path), what (field), the bad
@@ -18,7 +19,7 @@ export class GuardrailError extends Error {
 }
 
 /** Throws a {@link GuardrailError} for a field of `scope`. */
-export function refuse(scope: IConstruct | string, field: string, value: unknown, problem: string, fix: string): never {
+export function refuse(scope: Scope, field: string, value: unknown, problem: string, fix: string): never {
   const path = typeof scope === 'string' ? scope : scope.node.path;
   throw new GuardrailError(path, field, value, problem, fix);
 }

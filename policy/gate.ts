@@ -1,7 +1,8 @@
 import { WAIVER_PREFIX } from './annotations';
-import { CLUSTER_SCOPED_KINDS, ManifestContext, namespaceOf, RULES, Severity } from './rules';
+import { RULES } from './catalogue';
+import { describeObject, Json, ManifestContext } from './model';
+import { Severity } from './rule';
 
-type Json = Record<string, any>;
 
 /** A rule broken by an object. */
 export interface Finding {
@@ -27,11 +28,6 @@ export interface GateResult {
   readonly warnings: Finding[];
   /** Findings excused by a waiver, with its reason. */
   readonly waived: Finding[];
-}
-
-export function describeObject(o: Json): string {
-  const name = o?.metadata?.name ?? '<unnamed>';
-  return CLUSTER_SCOPED_KINDS.includes(o?.kind) ? `${o.kind} ${name}` : `${o?.kind} ${namespaceOf(o)}/${name}`;
 }
 
 /**

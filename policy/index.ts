@@ -1,0 +1,12 @@
+export * from './annotations';
+export * from './argo';
+export * from './credentials';
+export * from './errors';
+export * from './gate';
+export * from './image';
+export * from './pod-security';
+export * from './rbac';
+export * from './catalogue';
+export * from './model';
+export * from './rule';
+export { deniesAll } from './rules/network';
