@@ -10,3 +10,4 @@ export * from './catalogue';
 export * from './model';
 export * from './rule';
 export { deniesAll } from './rules/network';
+export * from './reader';
