@@ -34,7 +34,9 @@ export function sourceOf(object: object): SourceLocation | undefined {
  * go-yaml v2 leaves timestamps as strings and knows no sexagesimal numbers (`1:20` is a string),
  * so drop those two of the `yaml` library's YAML 1.1 tags.
  */
-const customTags = (tags: Tags): Tags => tags.filter(t => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME');
+const customTags = (tags: Tags): Tags => tags.filter(t => typeof t === 'string'
+  ? !['timestamp', 'intTime', 'floatTime'].includes(t)
+  : t.tag !== 'tag:yaml.org,2002:timestamp' && (t as { format?: string }).format !== 'TIME');
 
 /**
  * The Kubernetes objects in `text` (one or more YAML documents, or JSON). `List` kinds (as
