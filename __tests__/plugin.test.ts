@@ -112,7 +112,7 @@ describe('cdk8s synth with GuardrailsValidation', () => {
 
     expect(status).toBe(0);
     expect(out).toContain('Validations ended succesfully'); // sic, the CLI's spelling
-    expect(out).toContain('warning hardening.probes [Deployment shop/web]');
+    expect(out).toContain('waived hardening.probes [Deployment shop/web]');
     expect(out).toContain('(waived: a queue worker with no port to probe)');
     expect(ms).toBeLessThan(10_000);
 

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
-import { checkManifests, formatFinding, GateResult } from '../constructs';
+import { checkManifests, formatFinding, GateResult, readManifests } from '../policy';
 
 type Json = Record<string, any>;
 
@@ -29,7 +28,7 @@ export function audit(args: string[], io: AuditIo): number {
   let objects: Json[];
   try {
     files = paths.flatMap(listManifests);
-    objects = files.flatMap(readManifests);
+    objects = files.flatMap(file => readManifests(fs.readFileSync(file, 'utf8'), file));
   } catch (e) {
     io.err(`audit: ${(e as Error).message}`);
     return 2;
@@ -55,20 +54,4 @@ function listManifests(p: string): string[] {
     .filter(e => e.isFile() && MANIFEST.test(e.name))
     .map(e => path.join(e.parentPath, e.name))
     .sort();
-}
-
-/** The Kubernetes objects of one file; `List` objects (as `kubectl get -o yaml` writes them) are unpacked. */
-function readManifests(file: string): Json[] {
-  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
-  const objects: Json[] = [];
-  for (const doc of docs) {
-    if (doc.errors.length) throw new Error(`${file}: ${doc.errors[0].message}`);
-    const value = doc.toJS();
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
-      throw new Error(`${file}: a document is not a Kubernetes object (no apiVersion and kind)`);
-    }
-    objects.push(...(value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value]));
-  }
-  return objects;
 }

@@ -18,7 +18,8 @@ const cwdTsconfig = process.env.TSX_TSCONFIG_PATH;
 process.env.TSX_TSCONFIG_PATH = path.join(__dirname, '..', 'tsconfig.json');
 const tsx = register({ namespace: 'cdk8s-guardrails' });
 if (cwdTsconfig === undefined) delete process.env.TSX_TSCONFIG_PATH; else process.env.TSX_TSCONFIG_PATH = cwdTsconfig;
-const { checkManifests, describeObject, formatFinding } = tsx.require('../policy', __filename);
+const fs = require('fs');
+const { checkManifests, describeObject, formatFinding, readManifests } = tsx.require('../policy', __filename);
 
 class GuardrailsValidation {
   constructor(properties = {}) {
@@ -36,8 +37,8 @@ class GuardrailsValidation {
     const objects = [];
     const files = new Map();
     for (const manifestPath of context.manifests) {
-      for (const object of context.parseManifest(manifestPath)) {
-        if (object === null || typeof object !== 'object') continue; // empty YAML documents
+      // Our reader, not the CLI's: it reads YAML 1.1 as the API server does and refuses duplicate keys.
+      for (const object of readManifests(fs.readFileSync(manifestPath, 'utf8'), manifestPath)) {
         objects.push(object);
         const name = describeObject(object);
         if (!files.has(name)) files.set(name, manifestPath);

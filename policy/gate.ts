@@ -1,7 +1,7 @@
-import { WAIVER_PREFIX } from './annotations';
 import { RULES } from './catalogue';
+import { Departure, departures } from './departures';
 import { describeObject, Json, ManifestContext } from './model';
-import { Severity } from './rule';
+import { Rule, RuleViolation, Severity } from './rule';
 
 
 /** A rule broken by an object. */
@@ -14,7 +14,7 @@ export interface Finding {
   readonly field: string;
   readonly message: string;
   readonly fix: string;
-  /** The reason of the waiver that excuses it, if one does. */
+  /** The reason of the departure (exception or waiver) that excuses it, if one does. */
   readonly waiver?: string;
 }
 
@@ -28,21 +28,41 @@ export interface GateResult {
   readonly warnings: Finding[];
   /** Findings excused by a waiver, with its reason. */
   readonly waived: Finding[];
+  /** Every exception and waiver in the set, well-formed or not, with how many findings each excuses. */
+  readonly departures: DepartureEntry[];
+}
+
+/** A departure as the gate read it, for the report. */
+export interface DepartureEntry {
+  readonly object: string;
+  readonly annotation: string;
+  readonly kind: 'exception' | 'waiver';
+  readonly rules: readonly string[];
+  readonly reason: string;
+  /** Why it excuses nothing, when malformed. */
+  readonly problem?: string;
+  /** How many findings it excuses. */
+  readonly excuses: number;
 }
 
 /**
  * The gate: judges every object, whoever built it, against the whole rule catalogue. A finding
- * is excused only by a waiver on the object itself, `guardrails.cdk8s.io/waive.<rule id>:
- * <reason>`, which then shows in the report rather than disappearing.
+ * is excused only by a well-formed departure (exception or waiver) on the object the finding
+ * names, for a rule that may be waived; it then shows in the report rather than disappearing.
  */
 export function checkManifests(objects: Json[]): GateResult {
   const ctx = new ManifestContext(objects);
-  const findings = RULES.flatMap(rule => rule.check(ctx).map((v): Finding => {
-    const reason = rule.id === 'waiver.valid' ? undefined : v.object?.metadata?.annotations?.[`${WAIVER_PREFIX}${rule.id}`];
-    const valid = typeof reason === 'string' && reason.trim().length >= 10;
+  const onObject = new Map<Json, Departure[]>();
+  const all = departures(ctx, RULES);
+  for (const d of all) if (d.problem === undefined) onObject.set(d.object, [...(onObject.get(d.object) ?? []), d]);
+  const excused = new Map<Departure, number>();
+  const findings = RULES.flatMap(rule => judge(rule, ctx).map((v): Finding => {
+    const departure = rule.waivable === false ? undefined : (onObject.get(v.object) ?? [])
+      .find(d => d.rules.includes(rule.id) && (d.subject === undefined || d.subject === v.subject));
+    if (departure) excused.set(departure, (excused.get(departure) ?? 0) + 1);
     return {
       rule: rule.id, severity: rule.severity, title: rule.title, object: describeObject(v.object), field: v.field,
-      message: v.message, fix: rule.fix, ...(valid ? { waiver: reason.trim() } : {}),
+      message: v.message, fix: rule.fix, ...(departure ? { waiver: departure.reason } : {}),
     };
   }));
   return {
@@ -50,10 +70,29 @@ export function checkManifests(objects: Json[]): GateResult {
     failures: findings.filter(f => !f.waiver && f.severity === 'error'),
     warnings: findings.filter(f => !f.waiver && f.severity === 'warning'),
     waived: findings.filter(f => f.waiver),
+    departures: all.map(d => ({
+      object: describeObject(d.object), annotation: d.annotation, kind: d.kind, rules: d.rules, reason: d.reason,
+      ...(d.problem ? { problem: d.problem } : {}), excuses: excused.get(d) ?? 0,
+    })),
   };
+}
+
+/**
+ * A rule's violations; a rule that fails on input it did not expect has not judged it, and
+ * what the gate cannot judge is a finding, never a pass.
+ */
+function judge(rule: Rule, ctx: ManifestContext): RuleViolation[] {
+  try {
+    return rule.check(ctx);
+  } catch (e) {
+    return [{
+      object: { kind: 'ManifestSet', metadata: { name: '(all objects)' } }, field: '',
+      message: `the rule could not judge this set (${(e as Error).message}); some object holds a value of an unexpected type`,
+    }];
+  }
 }
 
 /** One line per finding, as the synth and audit commands print them. */
 export function formatFinding(f: Finding): string {
-  return `${f.severity} ${f.rule} [${f.object}] ${f.field}: ${f.message}. Fix: ${f.fix}${f.waiver ? ` (waived: ${f.waiver})` : ''}`;
+  return `${f.waiver ? 'waived' : f.severity} ${f.rule} [${f.object}] ${f.field}: ${f.message}. Fix: ${f.fix}${f.waiver ? ` (waived: ${f.waiver})` : ''}`;
 }

@@ -11,3 +11,4 @@ export * from './model';
 export * from './rule';
 export { deniesAll } from './rules/network';
 export * from './reader';
+export * from './departures';

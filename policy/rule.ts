@@ -9,6 +9,11 @@ export interface RuleViolation {
   /** Field path inside the object, e.g. `spec.template.spec.containers[0].image`. */
   readonly field: string;
   readonly message: string;
+  /**
+   * What exactly breaks the rule when a departure may relax it for that alone, e.g. the
+   * capability `NET_BIND_SERVICE` for `hardening.added-capabilities`.
+   */
+  readonly subject?: string;
 }
 
 /** The rule families, one module each under `policy/rules/`. */

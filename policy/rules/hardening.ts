@@ -1,8 +1,11 @@
-import { EXCEPTION_PREFIX } from '../annotations';
-import { annotationsOf, ContainerRef, Json, PodTemplate } from '../model';
+import { ContainerRef, Json, PodTemplate } from '../model';
 import { Rule } from '../rule';
 
-/** Hardening beyond Pod Security: read-only root, no API token, resources, health checks. */
+/**
+ * Hardening beyond Pod Security: what our constructs do by default (non-root, no added
+ * capabilities, read-only root, no API token, resources, health checks), required of every
+ * object, whoever built it. A construct that departs writes an exception naming these rules.
+ */
 
 /** Kinds whose pods serve for long, so that missing health checks matter. */
 const LONG_RUNNING = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController'];
@@ -11,12 +14,47 @@ const LONG_RUNNING = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'R
 const containers = (pod: PodTemplate): { c: any; path: string }[] =>
   pod.containers.filter((r: ContainerRef) => r.list !== 'ephemeralContainers').map(r => ({ c: r.container, path: r.path }));
 
+/** A quantity as the API server takes it: a non-empty string or a number (anything else is no request at all). */
+const isQuantity = (q: unknown) => (typeof q === 'string' && q.trim() !== '') || (typeof q === 'number' && Number.isFinite(q));
+
+/** A probe does something only with a handler; `readinessProbe: {}` checks nothing. */
+const hasHandler = (probe: unknown) => probe !== null && typeof probe === 'object'
+  && ['exec', 'httpGet', 'tcpSocket', 'grpc'].some(h => (probe as Json)[h] !== null && typeof (probe as Json)[h] === 'object');
+
+/** The value of `key` in a container's securityContext, else in the pod's: how the kubelet resolves it. */
+function effective(pod: PodTemplate, container: Json, key: string): unknown {
+  const own = container?.securityContext?.[key];
+  return own !== undefined ? own : pod.spec.securityContext?.[key];
+}
+
 export const HARDENING_RULES: Rule[] = [
+  {
+    id: 'hardening.run-as-non-root', family: 'hardening', severity: 'error', title: 'containers run as a non-root user',
+    fix: 'set securityContext.runAsNonRoot: true and a non-zero runAsUser on the pod, or give the workload a run-as-root exception with its reason',
+    check: ctx => ctx.pods.flatMap(pod => pod.containers.flatMap(({ container, path }) => [
+      ...(effective(pod, container, 'runAsNonRoot') !== true
+        ? [{ object: pod.object, field: `${path}.securityContext.runAsNonRoot`, message: 'the container may run as root (runAsNonRoot is not true here or on the pod)' }] : []),
+      ...(effective(pod, container, 'runAsUser') === 0
+        ? [{ object: pod.object, field: `${path}.securityContext.runAsUser`, message: 'the container runs as UID 0' }] : []),
+    ])),
+  },
+  {
+    id: 'hardening.added-capabilities', family: 'hardening', severity: 'error', title: 'no capability added without a reason',
+    fix: 'drop the capability, or give the workload an exception for it (guardrails.cdk8s.io/exception.capability.<NAME>) with its reason',
+    check: ctx => ctx.pods.flatMap(pod => pod.containers.flatMap(({ container, path }) => {
+      const add: unknown = container?.securityContext?.capabilities?.add;
+      if (add === undefined || add === null) return [];
+      if (!Array.isArray(add)) return [{ object: pod.object, field: `${path}.securityContext.capabilities.add`, message: 'capabilities.add is not a list, so what it adds cannot be judged' }];
+      return add.map((cap, j) => ({
+        object: pod.object, field: `${path}.securityContext.capabilities.add[${j}]`, subject: String(cap),
+        message: `the container adds the capability ${JSON.stringify(cap)}`,
+      }));
+    })),
+  },
   {
     id: 'hardening.read-only-root', family: 'hardening', severity: 'error', title: 'read-only root filesystem',
     fix: 'set readOnlyRootFilesystem: true and mount an emptyDir where the app writes, or annotate guardrails.cdk8s.io/exception.writable-root-filesystem with a reason',
-    check: ctx => ctx.pods.filter(pod => !(`${EXCEPTION_PREFIX}writable-root-filesystem` in annotationsOf(pod)))
-      .flatMap(pod => containers(pod).filter(({ c }) => c.securityContext?.readOnlyRootFilesystem !== true)
+    check: ctx => ctx.pods.flatMap(pod => containers(pod).filter(({ c }) => c.securityContext?.readOnlyRootFilesystem !== true)
         .map(({ path }) => ({ object: pod.object, field: `${path}.securityContext.readOnlyRootFilesystem`, message: 'the root filesystem is writable' }))),
   },
   {
@@ -32,9 +70,9 @@ export const HARDENING_RULES: Rule[] = [
     id: 'hardening.resources', family: 'hardening', severity: 'error', title: 'CPU and memory requests and a memory limit',
     fix: 'set resources.requests.cpu, resources.requests.memory and resources.limits.memory on every container',
     check: ctx => ctx.pods.flatMap(pod => containers(pod).flatMap(({ c, path }) => [
-      ...['cpu', 'memory'].filter(r => c.resources?.requests?.[r] === undefined)
+      ...['cpu', 'memory'].filter(r => !isQuantity(c.resources?.requests?.[r]))
         .map(r => ({ object: pod.object, field: `${path}.resources.requests.${r}`, message: `no ${r} request` })),
-      ...(c.resources?.limits?.memory === undefined ? [{ object: pod.object, field: `${path}.resources.limits.memory`, message: 'no memory limit' }] : []),
+      ...(!isQuantity(c.resources?.limits?.memory) ? [{ object: pod.object, field: `${path}.resources.limits.memory`, message: 'no memory limit' }] : []),
     ])),
   },
   {
@@ -42,7 +80,7 @@ export const HARDENING_RULES: Rule[] = [
     fix: 'add a readinessProbe (and a livenessProbe where a restart helps)',
     check: ctx => ctx.pods.filter(pod => LONG_RUNNING.includes(pod.object.kind)).flatMap(pod =>
       ((pod.spec.containers ?? []) as Json[]).map((c, i) => ({ c, path: `${pod.specPath}.containers[${i}]` }))
-        .filter(({ c }) => !c.readinessProbe && !c.livenessProbe && !c.startupProbe)
+        .filter(({ c }) => !['readinessProbe', 'livenessProbe', 'startupProbe'].some(k => hasHandler(c?.[k])))
         .map(({ path }) => ({ object: pod.object, field: `${path}.readinessProbe`, message: 'no readiness, liveness or startup probe' }))),
   },
 ];

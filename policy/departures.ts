@@ -1,0 +1,105 @@
+import { EXCEPTION_PREFIX, WAIVER_PREFIX } from './annotations';
+import { Json, ManifestContext, podTemplateOf } from './model';
+import { Rule } from './rule';
+
+/**
+ * One way to depart from a rule. Exceptions (`guardrails.cdk8s.io/exception.<what>`, written by
+ * our constructs) and waivers (`guardrails.cdk8s.io/waive.<rule id>`, written by hand on any
+ * object) are the same thing to the gate: a departure names the rules it relaxes, carries a reason
+ * of at least 10 visible characters on one line, and sits on the object that breaks the rule. A
+ * malformed one excuses nothing and is itself an error (`waiver.valid`); every one is counted and
+ * listed in the report.
+ */
+
+export interface Departure {
+  /** The object it sits on. */
+  readonly object: Json;
+  /** The annotation key, e.g. `guardrails.cdk8s.io/exception.capability.NET_BIND_SERVICE`. */
+  readonly annotation: string;
+  /** Where the annotation sits in the object, e.g. `metadata.annotations` or `spec.template.metadata.annotations`. */
+  readonly at: string;
+  readonly kind: 'exception' | 'waiver';
+  /** The rule ids it relaxes. */
+  readonly rules: readonly string[];
+  /** When set, it relaxes only the findings about this subject (e.g. one capability). */
+  readonly subject?: string;
+  /** The reason, trimmed; `''` when not a string. */
+  readonly reason: string;
+  /** Why it is malformed; `undefined` when it is well-formed. */
+  readonly problem?: string;
+}
+
+/** What each construct exception relaxes: `<what>` or `<what>.<subject>`. */
+const EXCEPTIONS: Readonly<Record<string, { rules: readonly string[]; subject?: boolean }>> = {
+  'writable-root-filesystem': { rules: ['hardening.read-only-root'] },
+  'run-as-root': { rules: ['hardening.run-as-non-root'] },
+  'capability': { rules: ['hardening.added-capabilities'], subject: true },
+  'internet': { rules: ['network.allow-all'] },
+  'secrets': { rules: ['rbac.secrets-access'] },
+};
+
+/** Characters that show nothing: controls, format characters (zero-width spaces, bidi marks), separators and other default-ignorables. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}\s]/gu;
+/** Line breaks in any spelling: a reason on two lines could forge lines in the report. */
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029\v\f]/;
+
+export const MIN_REASON = 10;
+
+/** Why `reason` is not a usable reason, or `undefined` when it is. */
+export function reasonProblem(reason: unknown): string | undefined {
+  if (typeof reason !== 'string') return `the reason must be a string (got ${reason === null ? 'null' : typeof reason})`;
+  if (LINE_BREAK.test(reason)) return 'the reason must be one line';
+  const visible = [...reason.replace(INVISIBLE, '')].length;
+  return visible < MIN_REASON ? `the reason must have at least ${MIN_REASON} visible characters (has ${visible})` : undefined;
+}
+
+/** The annotation maps of an object that departures may sit in: its own, and its pod template's. */
+function annotationMaps(object: Json): { at: string; annotations: Json }[] {
+  const maps: { at: string; annotations: Json }[] = [];
+  const own = object?.metadata?.annotations;
+  if (own !== null && typeof own === 'object') maps.push({ at: 'metadata.annotations', annotations: own });
+  const pod = podTemplateOf(object);
+  if (pod && pod.metadataPath !== 'metadata' && pod.metadata.annotations !== null && typeof pod.metadata.annotations === 'object') {
+    maps.push({ at: `${pod.metadataPath}.annotations`, annotations: pod.metadata.annotations });
+  }
+  return maps;
+}
+
+/** Every departure on `object`, well-formed or not. */
+export function departuresOf(object: Json, catalogue: readonly Rule[]): Departure[] {
+  return annotationMaps(object).flatMap(({ at, annotations }) => Object.keys(annotations).flatMap((annotation): Departure[] => {
+    const raw: unknown = annotations[annotation];
+    const reason = typeof raw === 'string' ? raw.trim() : '';
+    const base = { object, annotation, at, reason };
+    if (annotation.startsWith(WAIVER_PREFIX)) {
+      const id = annotation.slice(WAIVER_PREFIX.length);
+      const rule = catalogue.find(r => r.id === id);
+      const problem = !rule ? `no rule has the id ${id}`
+        : rule.waivable === false ? `${id} cannot be waived: ${unwaivableWhy(rule)}`
+          : reasonProblem(raw);
+      return [{ ...base, kind: 'waiver', rules: rule ? [id] : [], ...(problem ? { problem } : {}) }];
+    }
+    if (annotation.startsWith(EXCEPTION_PREFIX)) {
+      const what = annotation.slice(EXCEPTION_PREFIX.length);
+      const dot = what.indexOf('.');
+      const [name, subject] = dot < 0 ? [what, undefined] : [what.slice(0, dot), what.slice(dot + 1)];
+      const known = Object.prototype.hasOwnProperty.call(EXCEPTIONS, name) ? EXCEPTIONS[name] : undefined;
+      const problem = !known || (known.subject === true) !== (subject !== undefined) || subject === ''
+        ? `no exception is called ${what} (known: ${Object.entries(EXCEPTIONS).map(([k, e]) => e.subject ? `${k}.<name>` : k).join(', ')})`
+        : reasonProblem(raw);
+      return [{ ...base, kind: 'exception', rules: known?.rules ?? [], ...(subject ? { subject } : {}), ...(problem ? { problem } : {}) }];
+    }
+    return [];
+  }));
+}
+
+function unwaivableWhy(rule: Rule): string {
+  return rule.family === 'pod-security'
+    ? 'the API server enforces the namespace\'s Pod Security level whatever the annotations say; give the namespace a lower level, with its reason, instead'
+    : 'the API server or the gate itself depends on it, so a waiver would only hide the problem';
+}
+
+/** Every departure on every object of the set, once per model. */
+export function departures(ctx: ManifestContext, catalogue: readonly Rule[]): Departure[] {
+  return ctx.once('departures', () => ctx.objects.flatMap(o => departuresOf(o, catalogue)));
+}
