@@ -1,20 +1,51 @@
-import { POD_SECURITY_LEVELS } from '../pod-security';
 import { Json } from '../model';
+import { POD_SECURITY_LEVELS } from '../pod-security';
 import { Rule } from '../rule';
 
-/** Namespaces that run workloads enforce Pod Security. */
+/** Namespaces that run workloads enforce Pod Security, with labels the admission plugin can read. */
+
+const PREFIX = 'pod-security.kubernetes.io/';
+const MODES = ['enforce', 'audit', 'warn'] as const;
+/** What Pod Security Admission accepts as a version: `latest` or `v1.<minor>`. */
+const VERSION = /^(latest|v1\.(0|[1-9][0-9]*))$/;
+
+/** Why a `pod-security.kubernetes.io/*` label is one the admission plugin cannot use, or `undefined`. */
+function labelProblem(key: string, value: unknown): string | undefined {
+  const mode = key.slice(PREFIX.length);
+  if ((MODES as readonly string[]).includes(mode)) {
+    return POD_SECURITY_LEVELS.includes(value as any) ? undefined
+      : `${JSON.stringify(value)} is not a level (${POD_SECURITY_LEVELS.join(', ')}); the admission plugin refuses it, and we judge the namespace as restricted`;
+  }
+  if (MODES.some(m => mode === `${m}-version`)) {
+    return typeof value === 'string' && VERSION.test(value) ? undefined
+      : `${JSON.stringify(value)} is not a Pod Security version ("latest" or "v1.<minor>", e.g. "v1.28"); we judge the namespace at latest`;
+  }
+  return `${key} is no Pod Security Admission label (a typo leaves the intended one unset); use ${MODES.flatMap(m => [m, `${m}-version`]).map(m => PREFIX + m).join(', ')}`;
+}
 
 export const NAMESPACES_RULES: Rule[] = [
   {
     id: 'namespace.pod-security-labels', family: 'namespaces', severity: 'error', title: 'namespaces with workloads enforce Pod Security',
     fix: 'define the Namespace with pod-security.kubernetes.io/enforce (and -version) labels, e.g. with TenantNamespace',
     check: ctx => ctx.workloadNamespaces().flatMap(ns => {
-      const namespace = ctx.ofKind('Namespace').find(n => n.metadata?.name === ns);
+      const namespace = ctx.namespaceObject(ns);
       const labels: Json = namespace?.metadata?.labels ?? {};
-      if (namespace && POD_SECURITY_LEVELS.includes(labels['pod-security.kubernetes.io/enforce']) && labels['pod-security.kubernetes.io/enforce-version']) return [];
-      const object = namespace ?? ctx.pods.find(p => p.namespace === ns)!.object;
+      if (namespace && POD_SECURITY_LEVELS.includes(labels[`${PREFIX}enforce`]) && VERSION.test(String(labels[`${PREFIX}enforce-version`]))) return [];
+      const object = namespace ?? ctx.podsIn(ns)[0].object;
       return [{ object, field: namespace ? 'metadata.labels' : 'metadata.namespace',
-        message: namespace ? `namespace ${ns} has no pinned pod-security.kubernetes.io/enforce label` : `namespace ${ns} runs pods but is not defined with Pod Security labels` }];
+        message: namespace ? `namespace ${ns} has no valid pinned pod-security.kubernetes.io/enforce and enforce-version labels`
+          : `namespace ${ns} runs pods but is not defined with Pod Security labels` }];
     }),
+  },
+  {
+    id: 'namespace.pod-security-label-values', family: 'namespaces', severity: 'error', waivable: false,
+    title: 'Pod Security labels have values the admission plugin accepts',
+    fix: 'set enforce/audit/warn to privileged, baseline or restricted and each -version to "latest" or "v1.<minor>"',
+    check: ctx => ctx.ofKind('Namespace').flatMap(ns => Object.entries((ns.metadata?.labels ?? {}) as Json)
+      .filter(([key]) => key.startsWith(PREFIX))
+      .flatMap(([key, value]) => {
+        const problem = labelProblem(key, value);
+        return problem ? [{ object: ns, field: `metadata.labels.${key}`, message: problem }] : [];
+      })),
   },
 ];
