@@ -1,7 +1,14 @@
 /**
  * The Pod Security Standards (https://kubernetes.io/docs/concepts/security/pod-security-standards/)
- * as data and as a check over a pod spec, shared by the constructs (to decide what an exception
- * may unlock) and by the policy tests (to judge everything we emit).
+ * as the API server's Pod Security Admission applies them: every control with the policy versions
+ * at which it (and each of its variants) takes effect, as kubernetes/pod-security-admission's
+ * `policy/check_*.go` define them, for policy versions v1.0 ... v1.37. Shared by the constructs
+ * (to decide what an exception may unlock), by the gate's pod-security rules and by the tests.
+ *
+ * Pod specs are read as the API server decodes them: only own keys (a `__proto__` or
+ * `constructor` key is just an unknown field), `null` is absent. Where a value has a type the
+ * server could not decode (`privileged: "true"`, `hostNetwork: 1`, a map where a list belongs),
+ * the control that reads it reports a violation: what the engine cannot judge never passes.
  */
 
 export const POD_SECURITY_LEVELS = ['privileged', 'baseline', 'restricted'] as const;
@@ -14,6 +21,51 @@ export const POD_SECURITY_VERSION = 'v1.28';
 export function levelAdmits(enforced: PodSecurityLevel, needed: PodSecurityLevel): boolean {
   return POD_SECURITY_LEVELS.indexOf(enforced) <= POD_SECURITY_LEVELS.indexOf(needed);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Policy versions
+
+/** A Pod Security policy version `vMAJOR.MINOR`. */
+export interface PodSecurityVersion {
+  readonly major: number;
+  readonly minor: number;
+}
+
+/** The newest policy version we know; `latest`, and any newer version, mean this one (as upstream does). */
+export const LATEST_POD_SECURITY_VERSION: PodSecurityVersion = { major: 1, minor: 37 };
+
+/** The label format Pod Security Admission accepts: `latest` or `v1.<minor>` without leading zeros. */
+const VERSION_LABEL = /^v1\.(0|[1-9][0-9]*)$/;
+/** Upstream parses the minor with strconv.Atoi (int64): a longer number is invalid, not "newer". */
+const MAX_INT64 = 9223372036854775807n;
+
+/**
+ * Parses a `pod-security.kubernetes.io/*-version` label as Pod Security Admission does:
+ * `'latest'`, a version, or `undefined` when the label is invalid (the API server then judges at
+ * latest and the namespace reports a label error).
+ */
+export function parsePodSecurityVersion(label: unknown): PodSecurityVersion | 'latest' | undefined {
+  if (label === 'latest') return 'latest';
+  if (typeof label !== 'string') return undefined;
+  const match = VERSION_LABEL.exec(label);
+  if (!match || BigInt(match[1]) > MAX_INT64) return undefined;
+  return { major: 1, minor: Number(match[1]) };
+}
+
+/**
+ * The minor version of v1 at which a namespace's pods are judged: the label's version, capped at
+ * {@link LATEST_POD_SECURITY_VERSION}; `latest`, a missing label and an invalid one mean latest.
+ */
+export function effectivePodSecurityMinor(label: unknown): number {
+  const parsed = parsePodSecurityVersion(label);
+  return parsed === undefined || parsed === 'latest' ? LATEST_POD_SECURITY_VERSION.minor : Math.min(parsed.minor, LATEST_POD_SECURITY_VERSION.minor);
+}
+
+/** `v1.<minor>`. */
+export const versionLabel = (minor: number) => `v1.${minor}`;
+
+// ---------------------------------------------------------------------------------------------
+// Capabilities (also read by the HardenedDeployment construct)
 
 /** Capabilities that *baseline* lets a container add (the container runtime's default set). */
 export const BASELINE_CAPABILITIES = [
@@ -41,26 +93,383 @@ export function capabilityLevel(capability: string): PodSecurityLevel {
   return 'privileged';
 }
 
-/** Volume sources that *restricted* admits. */
-const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+// ---------------------------------------------------------------------------------------------
+// Per-version allowed values
 
-/** Sysctls that *baseline* admits (the "safe" set as of 1.28). */
-const SAFE_SYSCTLS = [
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
-  'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl',
-  'net.ipv4.tcp_keepalive_probes',
+/** Sysctls that *baseline* admits, by the version that added them (upstream check_sysctls.go). */
+const SAFE_SYSCTLS_SINCE: readonly [number, readonly string[]][] = [
+  [0, ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start']],
+  [27, ['net.ipv4.ip_local_reserved_ports']],
+  [29, ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']],
+  [32, ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem']],
+  [37, ['net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat']],
 ];
 
-/** SELinux types that *baseline* admits. */
-const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+/** The safe sysctls at policy version v1.`minor`. */
+export function safeSysctls(minor: number): string[] {
+  return SAFE_SYSCTLS_SINCE.filter(([since]) => since <= minor).flatMap(([, names]) => names);
+}
 
-type Json = Record<string, any>;
+/** SELinux types that *baseline* admits (`''` is "not set"), by version (upstream check_seLinuxOptions.go). */
+export function selinuxTypes(minor: number): string[] {
+  return ['', 'container_t', 'container_init_t', 'container_kvm_t', ...(minor >= 31 ? ['container_engine_t'] : [])];
+}
 
-/** Where a control found a pod spec breaking it: a field path inside the pod spec, and why. */
+/** Inline volume sources that *restricted* admits (upstream check_restrictedVolumes.go; the same at every version). */
+export const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'] as const;
+
+const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
+const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
+
+// ---------------------------------------------------------------------------------------------
+// Reading a pod spec as the API server decodes it
+
+type Json = Record<string, unknown>;
+
+/** Where a control found a pod spec breaking it: a field path inside the pod spec (or `metadata.` for pod metadata), and why. */
 export interface ControlViolation {
   readonly field: string;
   readonly message: string;
+}
+
+const isObject = (x: unknown): x is Json => x !== null && typeof x === 'object' && !Array.isArray(x);
+/** An own field (never an inherited one such as `constructor`); `null` reads as absent, as in Go. */
+const own = (o: unknown, key: string): unknown => isObject(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] ?? undefined : undefined;
+const show = (x: unknown): string => { try { return JSON.stringify(x) ?? String(x); } catch { return String(x); } };
+const join = (...parts: string[]) => parts.filter(Boolean).join('.');
+
+/** Collects one control's violations for one pod, and reads fields strictly. */
+class Judgement {
+  public readonly violations: ControlViolation[] = [];
+
+  constructor(public readonly spec: Json, public readonly metadata: Json) {}
+
+  public bad(field: string, message: string): void {
+    this.violations.push({ field, message });
+  }
+
+  private unreadable(field: string, value: unknown, expected: string): undefined {
+    this.bad(field, `must be ${expected}, not ${show(value)}: the API server would not read it this way, so Pod Security cannot judge it`);
+    return undefined;
+  }
+
+  /** An optional object; anything else is reported. */
+  public object(parent: unknown, key: string, at: string): Json | undefined {
+    const value = own(parent, key);
+    if (value === undefined || isObject(value)) return value;
+    return this.unreadable(join(at, key), value, 'an object');
+  }
+
+  /** An optional list (absent reads as empty); anything else is reported and reads as `undefined`. */
+  public list(parent: unknown, key: string, at: string): unknown[] | undefined {
+    const value = own(parent, key);
+    if (value === undefined) return [];
+    if (Array.isArray(value)) return value;
+    return this.unreadable(join(at, key), value, 'a list');
+  }
+
+  /** The objects of an optional list, with their paths; non-objects are reported. */
+  public objects(parent: unknown, key: string, at: string): { at: string; o: Json }[] {
+    return (this.list(parent, key, at) ?? []).flatMap((o, i) => {
+      const path = `${join(at, key)}[${i}]`;
+      if (isObject(o)) return [{ at: path, o }];
+      this.unreadable(path, o, 'an object');
+      return [];
+    });
+  }
+
+  /** An optional boolean; anything else is reported. */
+  public bool(parent: unknown, key: string, at: string): boolean | undefined {
+    const value = own(parent, key);
+    if (value === undefined || typeof value === 'boolean') return value;
+    return this.unreadable(join(at, key), value, 'true or false');
+  }
+
+  /** An optional string; anything else is reported. */
+  public string(parent: unknown, key: string, at: string): string | undefined {
+    const value = own(parent, key);
+    if (value === undefined || typeof value === 'string') return value;
+    return this.unreadable(join(at, key), value, 'a string');
+  }
+
+  /** An optional integer; anything else is reported. */
+  public integer(parent: unknown, key: string, at: string): number | undefined {
+    const value = own(parent, key);
+    if (value === undefined || (typeof value === 'number' && Number.isInteger(value))) return value;
+    return this.unreadable(join(at, key), value, 'an integer');
+  }
+
+  /** Every container (init, regular, ephemeral, as upstream visits them) with its path. */
+  public containers(): { at: string; c: Json; name: unknown }[] {
+    return (['initContainers', 'containers', 'ephemeralContainers'] as const)
+      .flatMap(list => this.objects(this.spec, list, '').map(({ at, o }) => ({ at, c: o, name: own(o, 'name') })));
+  }
+
+  /** The pod's security context and each container's, with their paths (absent ones skipped). */
+  public securityContexts(): { at: string; sc: Json }[] {
+    const pod = this.object(this.spec, 'securityContext', '');
+    return [
+      ...(pod ? [{ at: 'securityContext', sc: pod }] : []),
+      ...this.containers().flatMap(({ at, c }) => {
+        const sc = this.object(c, 'securityContext', at);
+        return sc ? [{ at: `${at}.securityContext`, sc }] : [];
+      }),
+    ];
+  }
+
+  /** Each container's security context (absent ones skipped). */
+  public containerContexts(): { at: string; sc: Json }[] {
+    return this.containers().flatMap(({ at, c }) => {
+      const sc = this.object(c, 'securityContext', at);
+      return sc ? [{ at: `${at}.securityContext`, sc }] : [];
+    });
+  }
+
+  /** The pod's annotations (reported when they are not a map of strings). */
+  public annotations(): [string, unknown][] {
+    const annotations = this.object(this.metadata, 'annotations', 'metadata');
+    // A null value decodes as "" in Go's map[string]string.
+    return annotations ? Object.entries(annotations).map(([key, value]) => [key, value ?? '']) : [];
+  }
+
+  /** `spec.os.name` is `windows`: upstream exempts such pods from some Linux-only restricted controls. */
+  public get windows(): boolean {
+    return own(own(this.spec, 'os'), 'name') === 'windows';
+  }
+
+  /** `spec.hostUsers` is `false` (the pod runs in a user namespace): upstream relaxes some controls. */
+  public get userNamespace(): boolean {
+    return own(this.spec, 'hostUsers') === false;
+  }
+}
+
+type Check = (j: Judgement) => void;
+
+// ---------------------------------------------------------------------------------------------
+// The checks, one function per upstream variant
+
+const hostNamespaces: Check = j => {
+  for (const key of ['hostNetwork', 'hostPID', 'hostIPC']) {
+    if (j.bool(j.spec, key, '')) j.bad(key, `${key} shares the node's namespace`);
+  }
+};
+
+const privileged: Check = j => {
+  for (const { at, sc } of j.containerContexts()) {
+    if (j.bool(sc, 'privileged', at)) j.bad(`${at}.privileged`, 'privileged containers have every capability and device of the node');
+  }
+};
+
+const capabilitiesBaseline: Check = j => {
+  for (const { at, sc } of j.containerContexts()) {
+    const caps = j.object(sc, 'capabilities', at);
+    j.list(caps, 'add', `${at}.capabilities`)?.forEach((cap, i) => {
+      const field = `${at}.capabilities.add[${i}]`;
+      if (typeof cap !== 'string') j.bad(field, `capability ${show(cap)} is not a capability name`);
+      else if (capabilityLevel(cap) === 'privileged') j.bad(field, `capability ${cap} is beyond baseline (the runtime's default set)`);
+    });
+  }
+};
+
+const hostPathVolumes: Check = j => {
+  for (const { at, o } of j.objects(j.spec, 'volumes', '')) {
+    if (own(o, 'hostPath') !== undefined) j.bad(`${at}.hostPath`, 'hostPath volumes expose the node filesystem');
+  }
+};
+
+const hostPorts: Check = j => {
+  for (const { at, c } of j.containers()) {
+    for (const { at: port, o } of j.objects(c, 'ports', at)) {
+      const hostPort = j.integer(o, 'hostPort', port);
+      if (hostPort !== undefined && hostPort !== 0) j.bad(`${port}.hostPort`, `host port ${hostPort} binds the node's network`);
+    }
+  }
+};
+
+const appArmor: Check = j => {
+  for (const [key, value] of j.annotations()) {
+    if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;
+    const field = `metadata.annotations.${key}`;
+    if (typeof value !== 'string') j.bad(field, `AppArmor annotation value ${show(value)} is not a string`);
+    else if (value !== '' && value !== 'runtime/default' && !value.startsWith('localhost/')) j.bad(field, `AppArmor profile ${show(value)} is neither runtime/default nor localhost/*`);
+  }
+  for (const { at, sc } of j.securityContexts()) {
+    const profile = j.object(sc, 'appArmorProfile', at);
+    if (profile === undefined) continue;
+    const type = own(profile, 'type');
+    if (type !== 'RuntimeDefault' && type !== 'Localhost') j.bad(`${at}.appArmorProfile.type`, `AppArmor profile type ${show(type ?? '')} is neither RuntimeDefault nor Localhost`);
+  }
+};
+
+const seLinuxOptions = (minor: number): Check => j => {
+  const allowed = selinuxTypes(minor);
+  for (const { at, sc } of j.securityContexts()) {
+    const options = j.object(sc, 'seLinuxOptions', at);
+    if (options === undefined) continue;
+    const base = `${at}.seLinuxOptions`;
+    const type = j.string(options, 'type', base);
+    if (type !== undefined && !allowed.includes(type)) j.bad(`${base}.type`, `SELinux type ${show(type)} is not one of ${allowed.filter(Boolean).join(', ')} at ${versionLabel(minor)}`);
+    for (const key of ['user', 'role']) {
+      const value = j.string(options, key, base);
+      if (value) j.bad(`${base}.${key}`, `a custom SELinux ${key} is not allowed`);
+    }
+  }
+};
+
+const procMount: Check = j => {
+  for (const { at, sc } of j.containerContexts()) {
+    const mount = j.string(sc, 'procMount', at);
+    if (mount !== undefined && mount !== 'Default') j.bad(`${at}.procMount`, `procMount ${show(mount)} unmasks /proc`);
+  }
+};
+
+/** From v1.35, baseline admits any procMount in a pod with its own user namespace (`hostUsers: false`). */
+const procMountUserNamespaces: Check = j => { if (!j.userNamespace) procMount(j); };
+
+const validSeccompType = (type: unknown) => type === 'RuntimeDefault' || type === 'Localhost';
+
+/** Before v1.19 seccomp was set by annotations. */
+const seccompAnnotations: Check = j => {
+  const names = new Set(j.containers().map(({ name }) => name).filter((n): n is string => typeof n === 'string'));
+  for (const [key, value] of j.annotations()) {
+    const applies = key === SECCOMP_POD_ANNOTATION || (key.startsWith(SECCOMP_CONTAINER_ANNOTATION_PREFIX) && names.has(key.slice(SECCOMP_CONTAINER_ANNOTATION_PREFIX.length)));
+    if (!applies) continue;
+    if (typeof value !== 'string' || !(value === 'runtime/default' || value === 'docker/default' || value.startsWith('localhost/'))) {
+      j.bad(`metadata.annotations.${key}`, `seccomp profile ${show(value)} is neither runtime/default, docker/default nor localhost/*`);
+    }
+  }
+};
+
+const seccompBaseline: Check = j => {
+  for (const { at, sc } of j.securityContexts()) {
+    const profile = j.object(sc, 'seccompProfile', at);
+    if (profile === undefined) continue;
+    const type = own(profile, 'type');
+    if (!validSeccompType(type)) j.bad(`${at}.seccompProfile.type`, `seccomp profile type ${show(type ?? '')} is neither RuntimeDefault nor Localhost`);
+  }
+};
+
+const sysctls = (minor: number): Check => j => {
+  const safe = safeSysctls(minor);
+  const sc = j.object(j.spec, 'securityContext', '');
+  for (const { at, o } of j.objects(sc, 'sysctls', 'securityContext')) {
+    const name = own(o, 'name');
+    if (typeof name !== 'string' || !safe.includes(name)) j.bad(`${at}.name`, `sysctl ${show(name)} is not in the safe set of ${versionLabel(minor)}`);
+  }
+};
+
+const windowsHostProcess: Check = j => {
+  for (const { at, sc } of j.securityContexts()) {
+    const options = j.object(sc, 'windowsOptions', at);
+    if (j.bool(options, 'hostProcess', `${at}.windowsOptions`)) j.bad(`${at}.windowsOptions.hostProcess`, 'Windows host processes run on the node');
+  }
+};
+
+const hostProbesAndLifecycle: Check = j => {
+  for (const { at, c } of j.containers()) {
+    const lifecycle = j.object(c, 'lifecycle', at);
+    const handlers = [
+      ...['livenessProbe', 'readinessProbe', 'startupProbe'].map(k => ({ path: `${at}.${k}`, h: j.object(c, k, at) })),
+      ...['postStart', 'preStop'].map(k => ({ path: `${at}.lifecycle.${k}`, h: j.object(lifecycle, k, `${at}.lifecycle`) })),
+    ];
+    for (const { path, h } of handlers) {
+      for (const kind of ['httpGet', 'tcpSocket']) {
+        const action = j.object(h, kind, path);
+        const host = j.string(action, 'host', `${path}.${kind}`);
+        if (host) j.bad(`${path}.${kind}.host`, `a handler may only reach the pod itself, not ${show(host)}`);
+      }
+    }
+  }
+};
+
+const restrictedVolumes: Check = j => {
+  for (const { at, o } of j.objects(j.spec, 'volumes', '')) {
+    // Judged strictly: every source a volume names must be allowed (the API server refuses a volume with two).
+    for (const key of Object.keys(o)) {
+      if (key === 'name' || o[key] === null || o[key] === undefined || (RESTRICTED_VOLUME_TYPES as readonly string[]).includes(key)) continue;
+      j.bad(`${at}.${key}`, `volume type ${key} is not allowed`);
+    }
+  }
+};
+
+const allowPrivilegeEscalation: Check = j => {
+  for (const { at, c } of j.containers()) {
+    const sc = j.object(c, 'securityContext', at);
+    if (j.bool(sc, 'allowPrivilegeEscalation', `${at}.securityContext`) !== false) {
+      j.bad(`${at}.securityContext.allowPrivilegeEscalation`, 'must be false');
+    }
+  }
+};
+
+const runAsNonRoot: Check = j => {
+  const podSc = j.object(j.spec, 'securityContext', '');
+  const pod = j.bool(podSc, 'runAsNonRoot', 'securityContext');
+  if (pod === false) j.bad('securityContext.runAsNonRoot', 'must not be false on the pod');
+  for (const { at, c } of j.containers()) {
+    const sc = j.object(c, 'securityContext', at);
+    const mine = j.bool(sc, 'runAsNonRoot', `${at}.securityContext`);
+    if (mine === false || (mine === undefined && pod !== true && own(sc, 'runAsNonRoot') === undefined)) {
+      j.bad(`${at}.securityContext.runAsNonRoot`, 'must be true (here or on the pod)');
+    }
+  }
+};
+
+const runAsUser: Check = j => {
+  for (const { at, sc } of j.securityContexts()) {
+    if (j.integer(sc, 'runAsUser', at) === 0) j.bad(`${at}.runAsUser`, 'must not run as UID 0');
+  }
+};
+
+const seccompRestricted: Check = j => {
+  const podSc = j.object(j.spec, 'securityContext', '');
+  const podProfile = j.object(podSc, 'seccompProfile', 'securityContext');
+  let podSet = false;
+  if (podProfile !== undefined) {
+    const type = own(podProfile, 'type');
+    if (validSeccompType(type)) podSet = true;
+    else j.bad('securityContext.seccompProfile.type', `seccomp profile type ${show(type ?? '')} is neither RuntimeDefault nor Localhost`);
+  }
+  for (const { at, c } of j.containers()) {
+    const sc = j.object(c, 'securityContext', at);
+    const profile = j.object(sc, 'seccompProfile', `${at}.securityContext`);
+    const field = `${at}.securityContext.seccompProfile.type`;
+    if (profile !== undefined) {
+      const type = own(profile, 'type');
+      if (!validSeccompType(type)) j.bad(field, `seccomp profile type ${show(type ?? '')} is neither RuntimeDefault nor Localhost`);
+    } else if (!podSet && own(sc, 'seccompProfile') === undefined) {
+      j.bad(field, 'must be RuntimeDefault or Localhost (here or on the pod)');
+    }
+  }
+};
+
+const capabilitiesRestricted: Check = j => {
+  for (const { at, c } of j.containers()) {
+    const sc = j.object(c, 'securityContext', at);
+    const caps = j.object(sc, 'capabilities', `${at}.securityContext`);
+    const base = `${at}.securityContext.capabilities`;
+    const drop = j.list(caps, 'drop', base);
+    if (drop && !drop.includes('ALL')) j.bad(`${base}.drop`, 'must drop ALL capabilities');
+    j.list(caps, 'add', base)?.forEach((cap, i) => {
+      if (cap !== 'NET_BIND_SERVICE') j.bad(`${base}.add[${i}]`, `capability ${typeof cap === 'string' ? cap : show(cap)} is beyond restricted (only NET_BIND_SERVICE)`);
+    });
+  }
+};
+
+/** From v1.25 Windows pods are exempt from the Linux-only restricted controls. */
+const exceptWindows = (check: Check): Check => j => { if (!j.windows) check(j); };
+/** From v1.35 pods with their own user namespace (`hostUsers: false`) are exempt. */
+const exceptUserNamespace = (check: Check): Check => j => { if (!j.userNamespace) check(j); };
+
+// ---------------------------------------------------------------------------------------------
+// The controls
+
+/** One variant of a control, in effect from policy version v1.`since` until the next variant. */
+interface ControlVariant {
+  readonly since: number;
+  readonly check: Check;
+  /** At *restricted*, the baseline controls (by id) that this one replaces, as upstream's OverrideCheckIDs. */
+  readonly overrides?: readonly string[];
 }
 
 /** One control of the Pod Security Standards. */
@@ -69,184 +478,191 @@ export interface PodSecurityControl {
   readonly id: string;
   /** The lowest level that enforces it. */
   readonly level: 'baseline' | 'restricted';
+  /** Upstream's check ID (kubernetes/pod-security-admission `policy/check_*.go`). */
+  readonly upstream: string;
   readonly title: string;
   readonly fix: string;
-  /** `podMetadata` is the pod's (or pod template's) metadata, for annotation-based controls. */
-  readonly check: (podSpec: Json, podMetadata: Json) => ControlViolation[];
+  /** Its variants by minimum policy version, oldest first; before the first one it does not exist. */
+  readonly versions: readonly ControlVariant[];
 }
 
-const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+/** `pss.<level>.<id>`: the rule id of a control. */
+export const controlRuleId = (c: Pick<PodSecurityControl, 'level' | 'id'>) => `pss.${c.level}.${c.id}`;
 
-/** Every container of the pod with its path, e.g. `containers[0]`. */
-function containersOf(podSpec: Json): { at: string; c: Json }[] {
-  return CONTAINER_LISTS.flatMap(list => ((podSpec[list] ?? []) as Json[]).map((c, i) => ({ at: `${list}[${i}]`, c })));
-}
+const every = (check: Check): ControlVariant[] => [{ since: 0, check }];
+const byVersion = (make: (minor: number) => Check, since: number[]): ControlVariant[] =>
+  since.map(v => ({ since: v, check: make(v) }));
 
-/** The pod's security context and each container's, with their paths. */
-function contextsOf(podSpec: Json): { at: string; sc: Json }[] {
-  return [
-    { at: 'securityContext', sc: podSpec.securityContext ?? {} },
-    ...containersOf(podSpec).map(({ at, c }) => ({ at: `${at}.securityContext`, sc: c.securityContext ?? {} })),
-  ];
-}
-
-const v = (field: string, message: string): ControlViolation => ({ field, message });
-
-/** The Pod Security Standards' controls, as of Kubernetes 1.28 plus the 1.34 host probe control. */
-export const POD_SECURITY_CONTROLS: PodSecurityControl[] = [
+export const POD_SECURITY_CONTROLS: readonly PodSecurityControl[] = [
   {
-    id: 'host-namespaces', level: 'baseline', title: 'no host network, PID or IPC namespace',
+    id: 'host-namespaces', level: 'baseline', upstream: 'hostNamespaces', title: 'no host network, PID or IPC namespace',
     fix: 'remove hostNetwork, hostPID and hostIPC (or set them false)',
-    check: spec => ['hostNetwork', 'hostPID', 'hostIPC'].filter(k => spec[k] === true).map(k => v(k, `${k} shares the node's namespace`)),
+    versions: every(hostNamespaces),
   },
   {
-    id: 'privileged', level: 'baseline', title: 'no privileged containers',
+    id: 'privileged', level: 'baseline', upstream: 'privileged', title: 'no privileged containers',
     fix: 'set securityContext.privileged to false',
-    check: spec => containersOf(spec).filter(({ c }) => c.securityContext?.privileged === true)
-      .map(({ at }) => v(`${at}.securityContext.privileged`, 'privileged containers have every capability and device of the node')),
+    versions: every(privileged),
   },
   {
-    id: 'capabilities', level: 'baseline', title: 'add only capabilities of the runtime default set',
-    fix: 'add only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT',
-    check: spec => containersOf(spec).flatMap(({ at, c }) => ((c.securityContext?.capabilities?.add ?? []) as string[])
-      .map((cap, j) => ({ cap, j })).filter(({ cap }) => capabilityLevel(cap) === 'privileged')
-      .map(({ cap, j }) => v(`${at}.securityContext.capabilities.add[${j}]`, `capability ${cap} is beyond baseline`))),
+    id: 'capabilities', level: 'baseline', upstream: 'capabilities_baseline', title: 'add only capabilities of the runtime default set',
+    fix: `add only ${BASELINE_CAPABILITIES.join(', ')}`,
+    versions: every(capabilitiesBaseline),
   },
   {
-    id: 'host-path', level: 'baseline', title: 'no hostPath volumes',
+    id: 'host-path', level: 'baseline', upstream: 'hostPathVolumes', title: 'no hostPath volumes',
     fix: 'use an emptyDir, ConfigMap, Secret or PersistentVolumeClaim instead',
-    check: spec => ((spec.volumes ?? []) as Json[]).map((vol, i) => ({ vol, i })).filter(({ vol }) => vol.hostPath !== undefined)
-      .map(({ i }) => v(`volumes[${i}].hostPath`, 'hostPath volumes expose the node filesystem')),
+    versions: every(hostPathVolumes),
   },
   {
-    id: 'host-ports', level: 'baseline', title: 'no host ports',
+    id: 'host-ports', level: 'baseline', upstream: 'hostPorts', title: 'no host ports',
     fix: 'remove hostPort; expose the port with a Service',
-    check: spec => containersOf(spec).flatMap(({ at, c }) => ((c.ports ?? []) as Json[]).map((p, j) => ({ p, j }))
-      .filter(({ p }) => p.hostPort).map(({ j }) => v(`${at}.ports[${j}].hostPort`, 'host ports bind the node\'s network'))),
+    versions: every(hostPorts),
   },
   {
-    id: 'apparmor', level: 'baseline', title: 'AppArmor not disabled',
-    fix: 'use the RuntimeDefault or a Localhost AppArmor profile',
-    check: (spec, meta) => [
-      ...Object.entries((meta?.annotations ?? {}) as Record<string, string>)
-        .filter(([k, val]) => k.startsWith('container.apparmor.security.beta.kubernetes.io/') && val !== 'runtime/default' && !val.startsWith('localhost/'))
-        .map(([k]) => v(`metadata.annotations.${k}`, 'AppArmor profile must be runtime/default or localhost/*')),
-      ...contextsOf(spec).filter(({ sc }) => sc.appArmorProfile?.type === 'Unconfined')
-        .map(({ at }) => v(`${at}.appArmorProfile.type`, 'AppArmor must not be Unconfined')),
-    ],
+    id: 'apparmor', level: 'baseline', upstream: 'appArmorProfile', title: 'AppArmor not disabled',
+    fix: 'use the RuntimeDefault or a Localhost AppArmor profile (annotation runtime/default or localhost/*)',
+    versions: every(appArmor),
   },
   {
-    id: 'selinux', level: 'baseline', title: 'no custom SELinux user, role or type',
+    id: 'selinux', level: 'baseline', upstream: 'seLinuxOptions', title: 'no custom SELinux user, role or type',
     fix: 'remove seLinuxOptions.user and .role, and use a container_* type',
-    check: spec => contextsOf(spec).flatMap(({ at, sc }) => {
-      const se: Json | undefined = sc.seLinuxOptions;
-      if (!se) return [];
-      return [
-        ...(SELINUX_TYPES.includes(se.type ?? '') ? [] : [v(`${at}.seLinuxOptions.type`, `SELinux type ${se.type} is not allowed`)]),
-        ...['user', 'role'].filter(k => se[k]).map(k => v(`${at}.seLinuxOptions.${k}`, `a custom SELinux ${k} is not allowed`)),
-      ];
-    }),
+    versions: byVersion(seLinuxOptions, [0, 31]),
   },
   {
-    id: 'proc-mount', level: 'baseline', title: 'default /proc mount',
-    fix: 'remove procMount or set it to Default',
-    check: spec => containersOf(spec).filter(({ c }) => c.securityContext?.procMount !== undefined && c.securityContext.procMount !== 'Default')
-      .map(({ at }) => v(`${at}.securityContext.procMount`, 'an unmasked /proc exposes the node')),
+    id: 'proc-mount', level: 'baseline', upstream: 'procMount', title: 'default /proc mount',
+    fix: 'remove procMount or set it to Default (baseline admits others from v1.35 for pods with hostUsers: false)',
+    versions: [{ since: 0, check: procMount }, { since: 35, check: procMountUserNamespaces }],
   },
   {
-    id: 'seccomp', level: 'baseline', title: 'seccomp not disabled',
-    fix: 'set seccompProfile.type to RuntimeDefault',
-    check: spec => contextsOf(spec).filter(({ sc }) => sc.seccompProfile?.type === 'Unconfined')
-      .map(({ at }) => v(`${at}.seccompProfile.type`, 'seccomp must not be Unconfined')),
+    id: 'seccomp', level: 'baseline', upstream: 'seccompProfile_baseline', title: 'seccomp not disabled',
+    fix: 'set seccompProfile.type to RuntimeDefault or Localhost',
+    versions: [{ since: 0, check: seccompAnnotations }, { since: 19, check: seccompBaseline }],
   },
   {
-    id: 'sysctls', level: 'baseline', title: 'only safe sysctls',
-    fix: `set only ${SAFE_SYSCTLS.join(', ')}`,
-    check: spec => ((spec.securityContext?.sysctls ?? []) as Json[]).map((s, i) => ({ s, i })).filter(({ s }) => !SAFE_SYSCTLS.includes(s.name))
-      .map(({ s, i }) => v(`securityContext.sysctls[${i}].name`, `sysctl ${s.name} is not in the safe set`)),
+    id: 'sysctls', level: 'baseline', upstream: 'sysctls', title: 'only safe sysctls',
+    fix: `set only the safe sysctls of the namespace's policy version (at ${versionLabel(LATEST_POD_SECURITY_VERSION.minor)}: ${safeSysctls(LATEST_POD_SECURITY_VERSION.minor).join(', ')})`,
+    versions: byVersion(sysctls, SAFE_SYSCTLS_SINCE.map(([since]) => since)),
   },
   {
-    id: 'host-process', level: 'baseline', title: 'no Windows host processes',
+    id: 'host-process', level: 'baseline', upstream: 'windowsHostProcess', title: 'no Windows host processes',
     fix: 'remove windowsOptions.hostProcess',
-    check: spec => contextsOf(spec).filter(({ sc }) => sc.windowsOptions?.hostProcess === true)
-      .map(({ at }) => v(`${at}.windowsOptions.hostProcess`, 'Windows host processes run on the node')),
+    versions: every(windowsHostProcess),
   },
   {
-    id: 'host-probes', level: 'baseline', title: 'probes and lifecycle hooks target the pod',
+    id: 'host-probes', level: 'baseline', upstream: 'hostProbesAndHostLifecycle', title: 'probes and lifecycle hooks target the pod',
     fix: 'remove the host field from httpGet and tcpSocket handlers',
-    check: spec => containersOf(spec).flatMap(({ at, c }) => [
-      ...['livenessProbe', 'readinessProbe', 'startupProbe'].map(k => ({ path: `${at}.${k}`, h: c[k] })),
-      ...['postStart', 'preStop'].map(k => ({ path: `${at}.lifecycle.${k}`, h: c.lifecycle?.[k] })),
-    ].flatMap(({ path, h }) => ['httpGet', 'tcpSocket'].filter(t => h?.[t]?.host).map(t => v(`${path}.${t}.host`, 'a handler may only reach the pod itself')))),
+    versions: [{ since: 34, check: hostProbesAndLifecycle }],
   },
   {
-    id: 'volume-types', level: 'restricted', title: 'only ephemeral, projected and claimed volumes',
+    id: 'volume-types', level: 'restricted', upstream: 'restrictedVolumes', title: 'only ephemeral, projected and claimed volumes',
     fix: `use only ${RESTRICTED_VOLUME_TYPES.join(', ')} volumes`,
-    check: spec => ((spec.volumes ?? []) as Json[]).map((vol, i) => ({ type: Object.keys(vol).find(k => k !== 'name'), i }))
-      .filter(({ type }) => type !== undefined && type !== 'hostPath' && !RESTRICTED_VOLUME_TYPES.includes(type))
-      .map(({ type, i }) => v(`volumes[${i}].${type}`, `volume type ${type} is not allowed`)),
+    versions: [{ since: 0, check: restrictedVolumes, overrides: ['host-path'] }],
   },
   {
-    id: 'privilege-escalation', level: 'restricted', title: 'no privilege escalation',
+    id: 'privilege-escalation', level: 'restricted', upstream: 'allowPrivilegeEscalation', title: 'no privilege escalation',
     fix: 'set securityContext.allowPrivilegeEscalation to false in every container',
-    check: spec => containersOf(spec).filter(({ c }) => c.securityContext?.allowPrivilegeEscalation !== false)
-      .map(({ at }) => v(`${at}.securityContext.allowPrivilegeEscalation`, 'must be false')),
+    versions: [{ since: 8, check: allowPrivilegeEscalation }, { since: 25, check: exceptWindows(allowPrivilegeEscalation) }],
   },
   {
-    id: 'run-as-non-root', level: 'restricted', title: 'run as non-root',
+    id: 'run-as-non-root', level: 'restricted', upstream: 'runAsNonRoot', title: 'run as non-root',
     fix: 'set securityContext.runAsNonRoot to true on the pod',
-    check: spec => [
-      ...(spec.securityContext?.runAsNonRoot === false ? [v('securityContext.runAsNonRoot', 'must not be false on the pod')] : []),
-      ...containersOf(spec)
-        .filter(({ c }) => c.securityContext?.runAsNonRoot !== true && !(spec.securityContext?.runAsNonRoot === true && c.securityContext?.runAsNonRoot === undefined))
-        .map(({ at }) => v(`${at}.securityContext.runAsNonRoot`, 'must be true (here or on the pod)')),
+    versions: [{ since: 0, check: runAsNonRoot }, { since: 35, check: exceptUserNamespace(runAsNonRoot) }],
+  },
+  {
+    id: 'run-as-user', level: 'restricted', upstream: 'runAsUser', title: 'not UID 0',
+    fix: 'set runAsUser to a non-zero UID',
+    versions: [{ since: 23, check: runAsUser }, { since: 35, check: exceptUserNamespace(runAsUser) }],
+  },
+  {
+    id: 'seccomp', level: 'restricted', upstream: 'seccompProfile_restricted', title: 'seccomp RuntimeDefault or Localhost',
+    fix: 'set securityContext.seccompProfile.type to RuntimeDefault on the pod',
+    versions: [
+      { since: 19, check: seccompRestricted, overrides: ['seccomp'] },
+      { since: 25, check: exceptWindows(seccompRestricted), overrides: ['seccomp'] },
     ],
   },
   {
-    id: 'run-as-user', level: 'restricted', title: 'not UID 0',
-    fix: 'set runAsUser to a non-zero UID',
-    check: spec => contextsOf(spec).filter(({ sc }) => sc.runAsUser === 0).map(({ at }) => v(`${at}.runAsUser`, 'must not run as UID 0')),
-  },
-  {
-    id: 'seccomp', level: 'restricted', title: 'seccomp RuntimeDefault or Localhost',
-    fix: 'set securityContext.seccompProfile.type to RuntimeDefault on the pod',
-    check: spec => containersOf(spec).filter(({ c }) => {
-      const type = c.securityContext?.seccompProfile?.type ?? spec.securityContext?.seccompProfile?.type;
-      return type !== 'RuntimeDefault' && type !== 'Localhost';
-    }).map(({ at }) => v(`${at}.securityContext.seccompProfile.type`, 'must be RuntimeDefault or Localhost (here or on the pod)')),
-  },
-  {
-    id: 'capabilities', level: 'restricted', title: 'drop ALL, add only NET_BIND_SERVICE',
+    id: 'capabilities', level: 'restricted', upstream: 'capabilities_restricted', title: 'drop ALL, add only NET_BIND_SERVICE',
     fix: 'set capabilities.drop to [ALL] and add nothing but NET_BIND_SERVICE',
-    check: spec => containersOf(spec).flatMap(({ at, c }) => {
-      const caps: Json = c.securityContext?.capabilities ?? {};
-      return [
-        ...((caps.drop ?? []) as string[]).includes('ALL') ? [] : [v(`${at}.securityContext.capabilities.drop`, 'must drop ALL capabilities')],
-        ...((caps.add ?? []) as string[]).map((cap, j) => ({ cap, j })).filter(({ cap }) => capabilityLevel(cap) === 'baseline')
-          .map(({ cap, j }) => v(`${at}.securityContext.capabilities.add[${j}]`, `capability ${cap} is beyond restricted (only NET_BIND_SERVICE)`)),
-      ];
-    }),
+    versions: [
+      { since: 22, check: capabilitiesRestricted, overrides: ['capabilities'] },
+      { since: 25, check: exceptWindows(capabilitiesRestricted), overrides: ['capabilities'] },
+    ],
+  },
+  {
+    id: 'proc-mount', level: 'restricted', upstream: 'procMount_restricted', title: 'default /proc mount, even with hostUsers: false',
+    fix: 'remove procMount or set it to Default',
+    versions: [{ since: 35, check: procMount, overrides: ['proc-mount'] }],
   },
 ];
 
-/** True when a namespace at `level` enforces `control` (restricted enforces baseline's controls too). */
-export function enforces(level: PodSecurityLevel, control: PodSecurityControl): boolean {
-  return POD_SECURITY_LEVELS.indexOf(level) >= POD_SECURITY_LEVELS.indexOf(control.level);
+/** A control as it applies at one level and version. */
+export interface ActiveControl {
+  readonly control: PodSecurityControl;
+  readonly ruleId: string;
+  readonly check: Check;
 }
 
-/** One way in which a pod spec breaks a Pod Security level. */
+const activeMemo = new Map<string, readonly ActiveControl[]>();
+
+/**
+ * The controls a namespace enforcing `level` at v1.`minor` applies, with the variant of each in
+ * effect, after restricted controls replace the baseline ones they override (as upstream's
+ * registry does). `privileged` applies none.
+ */
+export function controlsAt(level: PodSecurityLevel, minor: number): readonly ActiveControl[] {
+  const version = Math.min(Math.max(0, minor), LATEST_POD_SECURITY_VERSION.minor);
+  const key = `${level}:${version}`;
+  let active = activeMemo.get(key);
+  if (active) return active;
+  const variants = POD_SECURITY_CONTROLS.filter(c => levelAdmits(c.level, level))
+    .map(control => ({ control, variant: [...control.versions].reverse().find(v => v.since <= version) }))
+    .filter((x): x is { control: PodSecurityControl; variant: ControlVariant } => x.variant !== undefined);
+  const overridden = new Set(variants.flatMap(({ variant }) => variant.overrides ?? []));
+  active = variants.filter(({ control }) => !(control.level === 'baseline' && overridden.has(control.id)))
+    .map(({ control, variant }) => ({ control, ruleId: controlRuleId(control), check: variant.check }));
+  activeMemo.set(key, active);
+  return active;
+}
+
+/**
+ * The rule id that judges upstream's check `upstream` (matched case-insensitively, as upstream's
+ * fixture file names spell it) at `level` and v1.`minor`: its own control's, or the restricted
+ * control that overrides it there; `undefined` when no control of ours applies it there.
+ */
+export function ruleIdForUpstreamCheck(upstream: string, level: PodSecurityLevel, minor: number): string | undefined {
+  const control = POD_SECURITY_CONTROLS.find(c => c.upstream.toLowerCase() === upstream.toLowerCase());
+  if (!control) return undefined;
+  const active = controlsAt(level, minor);
+  if (active.some(a => a.control === control)) return controlRuleId(control);
+  const overriding = active.find(a => a.control.level === 'restricted' && a.control.versions.some(v => v.overrides?.includes(control.id)) && control.level === 'baseline');
+  return overriding && control.versions.some(v => v.since <= minor) ? overriding.ruleId : undefined;
+}
+
+/** One way in which a pod breaks a Pod Security level. */
 export interface PodSecurityFinding extends ControlViolation {
   /** The control's id. */
   readonly control: string;
   /** The level whose control is broken. */
   readonly level: 'baseline' | 'restricted';
+  /** `pss.<level>.<control>`. */
+  readonly rule: string;
 }
 
 /**
- * Judges a pod spec (Pod `.spec`, or a workload's `.spec.template.spec`) against `level`, the
- * way Pod Security Admission would, and returns every control it breaks. `privileged` admits all.
+ * Judges a pod (Pod `.spec` and `.metadata`, or a workload's pod template's) against `level` at
+ * policy version `version` (a label value such as `v1.28` or `latest`, or a minor number of v1),
+ * the way Pod Security Admission would, and returns every control it breaks.
  */
-export function podSecurityFindings(podSpec: Json, level: PodSecurityLevel, podMetadata: Json = {}): PodSecurityFinding[] {
-  return POD_SECURITY_CONTROLS.filter(c => enforces(level, c))
-    .flatMap(c => c.check(podSpec, podMetadata).map(f => ({ ...f, control: c.id, level: c.level })));
+export function podSecurityFindings(podSpec: unknown, level: PodSecurityLevel, podMetadata: unknown = {}, version: string | number = 'latest'): PodSecurityFinding[] {
+  const minor = typeof version === 'number' ? version : effectivePodSecurityMinor(version);
+  const spec: Json = isObject(podSpec) ? podSpec : {};
+  const metadata: Json = isObject(podMetadata) ? podMetadata : {};
+  return controlsAt(level, minor).flatMap(({ control, ruleId, check }) => {
+    const j = new Judgement(spec, metadata);
+    if (!isObject(podSpec)) j.bad('', `the pod spec must be an object, not ${show(podSpec)}`);
+    check(j);
+    return j.violations.map(v => ({ ...v, control: control.id, level: control.level, rule: ruleId }));
+  });
 }
