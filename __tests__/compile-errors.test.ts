@@ -197,6 +197,27 @@ describe('objects included from YAML files', () => {
     expect(result.errors.join('\n')).toMatch(/kind: is a guardrail of the tenant/);
   });
 
+  test('are read as YAML 1.1, as the API server reads them: `hostNetwork: yes` is host networking', () => {
+    const file = vendor('agent.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: agent }\nspec:\n  selector: { matchLabels: { app: agent } }\n'
+      + '  template:\n    metadata: { labels: { app: agent } }\n    spec:\n      hostNetwork: yes\n      containers: [{ name: agent, image: "vendor/agent:2.1" }]\n');
+    const result = compile([withInclude(file)]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^error pss\.baseline\.host-namespaces \[Deployment shop-staging\/agent\] spec\.template\.spec\.hostNetwork/),
+    ]));
+  });
+
+  test.each([
+    ['a duplicate key', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { A: "1", A: "2" }\n', /settings\.yaml:4: Map keys must be unique/],
+    ['malformed YAML', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings\n', /settings\.yaml:\d+: /],
+    ['a document that is no object', 'apiVersion: v1\nkind: ConfigMap\n---\n- just a list\n', /settings\.yaml:4: a document is not a Kubernetes object/],
+  ])('are refused whole, never half-read, on %s', (_, yaml, message) => {
+    const result = compile([withInclude(vendor('settings.yaml', yaml))]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toEqual([expect.stringMatching(/^\[apps\/shop\/environments\/staging\] include\[0\]: cannot be read: /)]);
+    expect(result.errors[0]).toMatch(message);
+  });
+
   test('must exist', () => {
     const result = compile([withInclude(path.join(dir, 'missing.yaml'))]);
     expect(result.errors).toEqual([expect.stringMatching(/^\[apps\/shop\/environments\/staging\] include\[0\]: names no file/)]);

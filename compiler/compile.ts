@@ -1,9 +1,10 @@
 import * as fs from 'fs';
-import { App, Chart, Include, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ArgoProject, checkManifests, DefaultDenyNetwork, formatFinding, GateResult, GuardrailError, HardenedDeployment, refuse, ScopedDeployer, TenantNamespace,
+  ArgoProject, DefaultDenyNetwork, HardenedDeployment, ScopedDeployer, TenantNamespace,
 } from '../constructs';
+import { checkManifests, formatFinding, GateResult, GuardrailError, readManifests, refuse } from '../policy';
 import { AppSpec, EnvironmentSpec, ServiceSpec } from './app-spec';
 
 /** A chart that knows which file of `dist/` it is written to. */
@@ -120,7 +121,15 @@ function compileApp(app: App, spec: AppSpec, attempt: (fn: () => void) => void):
       if (typeof file !== 'string' || !fs.existsSync(file)) {
         refuse(`${appPath}/environments/${env}`, `include[${i}]`, file, 'names no file', 'give the path of a YAML file, relative to the project root');
       }
-      new Include(workloads, `include-${i}`, { url: file });
+      // Our reader, not cdk8s' Include: the API server reads YAML 1.1 (`hostNetwork: yes` is true),
+      // and a duplicate key or a half-parsed file must fail here rather than reach dist/.
+      let objects: Record<string, any>[];
+      try {
+        objects = readManifests(fs.readFileSync(file, 'utf8'), file);
+      } catch (e) {
+        refuse(`${appPath}/environments/${env}`, `include[${i}]`, file, `cannot be read: ${(e as Error).message}`, 'fix the YAML of the included file');
+      }
+      objects.forEach((o, j) => new ApiObject(workloads, `include-${i}-${j}`, o as any));
     }));
     const deployments = new Map<string, HardenedDeployment>();
     for (const [name, svc] of services) {

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { RULES } from '../constructs';
+import { RULES } from '../policy';
 
 const START = '<!-- rules:start (npm run docs) -->';
 const END = '<!-- rules:end -->';

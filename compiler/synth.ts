@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { formatFinding } from '../constructs';
+import { formatFinding } from '../policy';
 import { AppSpec } from './app-spec';
 import { compile } from './compile';
 import { replaceFolder } from './replace-folder';

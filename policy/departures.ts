@@ -65,9 +65,15 @@ function annotationMaps(object: Json): { at: string; annotations: Json }[] {
   return maps;
 }
 
-/** Every departure on `object`, well-formed or not. */
+/**
+ * Every departure on `object`, well-formed or not. Our constructs write an exception on a
+ * workload and on its pod template (so that pods carry it too); that is one departure.
+ */
 export function departuresOf(object: Json, catalogue: readonly Rule[]): Departure[] {
+  const seen = new Set<string>();
   return annotationMaps(object).flatMap(({ at, annotations }) => Object.keys(annotations).flatMap((annotation): Departure[] => {
+    if (seen.has(annotation)) return [];
+    seen.add(annotation);
     const raw: unknown = annotations[annotation];
     const reason = typeof raw === 'string' ? raw.trim() : '';
     const base = { object, annotation, at, reason };
