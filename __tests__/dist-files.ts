@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { readManifests } from '../policy';
 
 export const DIST = path.join(__dirname, '..', 'dist');
 
@@ -17,6 +17,6 @@ export function listFiles(dir: string): string[] {
 export function loadDist(): { file: string; objects: Record<string, any>[] }[] {
   return listFiles(DIST).map(file => ({
     file,
-    objects: parseAllDocuments(fs.readFileSync(path.join(DIST, file), 'utf8')).map(d => d.toJS()).filter(Boolean),
+    objects: readManifests(fs.readFileSync(path.join(DIST, file), 'utf8'), file),
   }));
 }
