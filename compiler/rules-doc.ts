@@ -8,9 +8,9 @@ const END = '<!-- rules:end -->';
 export function rulesTable(): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   return [
-    '| id | severity | what | fix |',
-    '| --- | --- | --- | --- |',
-    ...RULES.map(r => `| \`${r.id}\` | ${r.severity} | ${cell(r.title)} | ${cell(r.fix)} |`),
+    '| id | severity | family | waivable | what | fix |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...RULES.map(r => `| \`${r.id}\` | ${r.severity} | ${r.family} | ${r.waivable === false ? 'no' : 'yes'} | ${cell(r.title)} | ${cell(r.fix)} |`),
   ].join('\n');
 }
 
