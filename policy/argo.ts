@@ -96,58 +96,239 @@ export function checkRepoUrl(scope: Scope, field: string, value: unknown, allowG
   return repo;
 }
 
-/**
- * What Argo CD compares (util/git NormalizeGitURL): lower case, no `.git` suffix, and ssh URLs
- * without `ssh://`, with `git@host:path` written `git@host/path`.
- */
-export function normalizeRepo(repo: string): string {
-  let r = repo.trim().toLowerCase();
-  if (r.startsWith('ssh://')) r = r.slice('ssh://'.length);
-  else if (!r.includes('://')) r = r.replace(':', '/');
-  return r.endsWith('.git') ? r.slice(0, -'.git'.length) : r;
-}
 
-/** Whether Argo CD's source check would let `pattern` admit `repo`. */
-export function repoMatches(pattern: string, repo: string): boolean {
-  return globToRegExp(normalizeRepo(pattern)).test(normalizeRepo(repo));
-}
+// ---------------------------------------------------------------------------------------------
+// Argo CD's project matching, as argoproj/argo-cd applies it (AppProject.IsSourcePermitted and
+// IsDestinationPermitted in pkg/apis/application/v1alpha1/app_project_types.go, util/glob over
+// gobwas/glob, util/git NormalizeGitURL). Written from those sources and their tests; where Argo
+// CD's behaviour hangs on details we do not model (Go's URL re-escaping, glob compile errors), the
+// answer is `undefined`: "cannot judge", which the rules report, never a pass.
+// ---------------------------------------------------------------------------------------------
+
+/** A three-valued answer: `undefined` means we cannot tell. */
+export type Judgement = boolean | undefined;
 
 /**
- * gobwas/glob with `/` as separator, as Argo CD matches sourceRepos: `*` and `?` stay within one
- * path segment, `**` crosses them, `[...]`/`[!...]` are classes and `{a,b}` alternatives.
+ * gobwas/glob as a RegExp, or `undefined` when the pattern does not compile (or compiles to
+ * something we do not model). With `separator` `/`, `*` and `?` stay within one path segment and
+ * `**` crosses them; without one, `*` matches anything. `[abc]`, `[!abc]` and `[a-z]` are one
+ * character, `{a,b}` are alternatives (nesting allowed), `\` escapes the next character.
  */
-export function globToRegExp(glob: string): RegExp {
+export function compileGlob(pattern: string, separator?: '/'): RegExp | undefined {
+  const chars = [...pattern];
+  const any = separator ? '[^/]' : '.';
   let out = '';
-  let braces = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
+  let depth = 0;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
     if (c === '*') {
-      if (glob[i + 1] === '*') { out += '.*'; i++; } else { out += '[^/]*'; }
+      if (chars[i + 1] === '*') { out += '.*'; i++; } else { out += `${any}*`; }
     } else if (c === '?') {
-      out += '[^/]';
+      out += any;
     } else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) { out += '\\['; continue; }
-      let body = glob.slice(i + 1, end);
-      const negated = body.startsWith('!');
-      if (negated) body = body.slice(1);
-      out += `[${negated ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
-      i = end;
+      // gobwas: an optional leading "!", then either one "lo-hi" range or a list of characters.
+      let j = i + 1;
+      const negated = chars[j] === '!';
+      if (negated) j++;
+      if (j < chars.length && chars[j + 1] === '-') {
+        // "lo-hi" takes the two characters as they are (even "]"), then must close.
+        const [lo, hi] = [chars[j], chars[j + 2]];
+        if (hi === undefined || chars[j + 3] !== ']' || lo.codePointAt(0)! > hi.codePointAt(0)!) return undefined;
+        out += `[${negated ? '^' : ''}${literalInClass(lo)}-${literalInClass(hi)}]`;
+        i = j + 3;
+      } else {
+        const list: string[] = [];
+        for (; j < chars.length && chars[j] !== ']'; j++) {
+          if (chars[j] === '\\') j++;
+          if (j < chars.length) list.push(chars[j]);
+        }
+        if (j >= chars.length || list.length === 0) return undefined;
+        out += `[${negated ? '^' : ''}${list.map(literalInClass).join('')}]`;
+        i = j;
+      }
     } else if (c === '{') {
-      braces++; out += '(?:';
-    } else if (c === '}' && braces > 0) {
-      braces--; out += ')';
-    } else if (c === ',' && braces > 0) {
+      depth++; out += '(?:';
+    } else if (c === '}' && depth > 0) {
+      depth--; out += ')';
+    } else if (c === ',' && depth > 0) {
       out += '|';
-    } else if (c === '\\' && i + 1 < glob.length) {
-      out += escapeRegExp(glob[++i]);
+    } else if (c === '\\') {
+      // A trailing "\" escapes nothing and gobwas drops it.
+      if (i + 1 < chars.length) out += literal(chars[++i]);
     } else {
-      out += escapeRegExp(c);
+      out += literal(c);
     }
   }
-  return new RegExp(`^${out}${')'.repeat(braces)}$`);
+  if (depth > 0) return undefined;
+  try {
+    return new RegExp(`^${out}$`, 'su');
+  } catch {
+    return undefined;
+  }
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const literal = (c: string) => (/[A-Za-z0-9]/.test(c) ? c : `\\u{${c.codePointAt(0)!.toString(16)}}`);
+const literalInClass = literal;
+
+/** True when `pattern` is nothing but `*`s: it matches every value (every segment, without a separator). */
+function matchesEverything(pattern: string): boolean {
+  return /^\*+$/.test(pattern);
+}
+
+/**
+ * Argo CD's globMatch: with `negation`, a pattern `!p` matches what `p` does not. `value`
+ * `undefined` stands for a value we do not know (e.g. the name of the cluster an Application
+ * names by server); it is never empty.
+ */
+export function globMatch(pattern: string, value: string | undefined, negation: boolean, separator?: '/'): Judgement {
+  if (negation && pattern.startsWith('!')) {
+    const inner = globMatch(pattern.slice(1), value, false, separator);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (pattern === '*') return true;
+  if (value === undefined) return pattern === '' ? false : matchesEverything(pattern) && !separator ? true : undefined;
+  return compileGlob(pattern, separator)?.test(value);
+}
+
+/** util/git's test for scp-style and ssh:// URLs. */
+const SSH_URL = /^(ssh:\/\/)?([^/:]*?)@[^@]+$/;
+/** What we know Go's url.Parse + String() gives back unchanged. */
+const PLAIN_CHARS = /^[a-z0-9._~\-/:@*?!,[\]]*$/;
+
+/**
+ * Argo CD's NormalizeGitURL: lower case, trimmed, `git@host:path` read as `ssh://git@host/path`,
+ * no `.git` suffix, and no `ssh://` prefix. `undefined` when Go's URL parser would reject or
+ * re-escape the URL (percent signs, braces, spaces, a user with glob characters, a port that is
+ * not a number, a colon in the first segment of a URL without a scheme, ...): Argo CD then
+ * compares something other than what is written, so we cannot judge it.
+ */
+export function normalizeGitUrl(repo: string): string | undefined {
+  let r = repo.trim().toLowerCase();
+  if (SSH_URL.test(r) && !r.startsWith('ssh://')) r = `ssh://${r.replace(':', '/')}`;
+  if (r.endsWith('.git')) r = r.slice(0, -'.git'.length);
+  if (!PLAIN_CHARS.test(r) || r.includes('?')) return undefined;
+  const scheme = /^([^/:]*):\/\//.exec(r);
+  if (scheme) {
+    if (!/^[a-z][a-z0-9+.-]*$/.test(scheme[1])) return undefined;
+    const authority = r.slice(scheme[0].length).split('/')[0];
+    const at = authority.lastIndexOf('@');
+    const [user, hostPort] = at < 0 ? [undefined, authority] : [authority.slice(0, at), authority.slice(at + 1)];
+    if (user !== undefined && !/^[a-z0-9._~-]+$/.test(user)) return undefined;
+    const hostMatch = /^([^:[\]@]*)(:[0-9]*)?$/.exec(hostPort);
+    if (!hostMatch) return undefined;
+  } else if (r.split('/')[0].includes(':') || r.startsWith('//')) {
+    return undefined;
+  }
+  return r.startsWith('ssh://') ? r.slice('ssh://'.length) : r;
+}
+
+/** What Argo CD compares: {@link normalizeGitUrl}, or the trimmed lower-case URL when that cannot judge it. */
+export function normalizeRepo(repo: string): string {
+  return normalizeGitUrl(repo) ?? repo.trim().toLowerCase();
+}
+
+/** Whether Argo CD's source check would surely let `pattern` admit `repo`. */
+export function repoMatches(pattern: string, repo: string): boolean {
+  return isSourcePermitted([pattern], repo) === true;
+}
+
+/**
+ * Folds Argo CD's "first deny wins, else any allow" loop over `items` when some answers are
+ * unknown: every path through the loop is followed, and the answer is known only when all agree.
+ */
+function foldPermission<T>(items: readonly T[], step: (item: T) => { matched: Judgement; deny: Judgement[] }): Judgement {
+  let running = new Set<boolean>([false]);
+  const outcomes = new Set<boolean>();
+  const both = (j: Judgement) => (j === undefined ? [true, false] : [j]);
+  for (const item of items) {
+    if (running.size === 0) break;
+    const { matched, deny } = step(item);
+    const next = new Set<boolean>();
+    for (const any of running) {
+      for (const m of both(matched)) {
+        if (m) { next.add(true); continue; }
+        // Not matched: each deny condition, in order, may end the loop with "not permitted".
+        const stays = deny.reduce((alive, d) => {
+          if (!alive) return false;
+          const ds = both(d);
+          if (ds.includes(true)) outcomes.add(false);
+          return ds.includes(false);
+        }, true);
+        if (stays) next.add(any);
+      }
+    }
+    running = next;
+  }
+  running.forEach(r => outcomes.add(r));
+  return outcomes.size === 1 ? [...outcomes][0] : undefined;
+}
+
+/**
+ * AppProject.IsSourcePermitted: `repo` is permitted when some `sourceRepos` pattern matches it
+ * (globs with `/` as separator, after normalizing both) and no `!` pattern excludes it. Beware
+ * Argo CD's reading of `!p`: it also *admits* every repo that `p` does not match.
+ */
+export function isSourcePermitted(sourceRepos: readonly unknown[], repo: string): Judgement {
+  const src = normalizeGitUrl(repo);
+  if (src === undefined) return undefined;
+  return foldPermission(sourceRepos, raw => {
+    if (typeof raw !== 'string') return { matched: undefined, deny: [undefined] };
+    const trimmed = raw.trim();
+    const deny = trimmed.startsWith('!');
+    const norm = normalizeGitUrl(deny ? trimmed.slice(1) : trimmed);
+    if (norm === undefined) return { matched: undefined, deny: [deny ? undefined : false] };
+    const matched = globMatch(deny ? `!${norm}` : norm, src, true, '/');
+    return { matched, deny: [deny] };
+  });
+}
+
+/** The cluster an Application deploys to; a field Argo CD would resolve but the manifests do not say is `undefined`. */
+export interface DestinationCluster {
+  readonly server?: string;
+  readonly name?: string;
+}
+
+/** Argo CD's own cluster: always registered under this name and server unless the platform renames it. */
+export const IN_CLUSTER = { name: 'in-cluster', server: 'https://kubernetes.default.svc' } as const;
+
+/**
+ * The cluster an Application's destination names, as far as the manifests tell: an Application
+ * names its cluster by server or by name, and Argo CD fills in the other from its cluster list,
+ * which is not in the manifests (except for the in-cluster default).
+ */
+export function destinationCluster(server: string | undefined, name: string | undefined): DestinationCluster {
+  if (server && !name) return { server, name: server === IN_CLUSTER.server ? IN_CLUSTER.name : undefined };
+  if (name && !server) return { name, server: name === IN_CLUSTER.name ? IN_CLUSTER.server : undefined };
+  return { server, name };
+}
+
+/**
+ * AppProject.IsDestinationPermitted (without permitOnlyProjectScopedClusters, which only narrows
+ * it): some destination matches the cluster (by server or by name) and the namespace, and no
+ * `!` destination excludes them, in Argo CD's order of evaluation. Destination globs have no
+ * separator, so `*` matches anything.
+ */
+export function isDestinationPermitted(destinations: readonly unknown[], cluster: DestinationCluster, namespace: string): Judgement {
+  const and = (a: Judgement, b: Judgement): Judgement => (a === false || b === false ? false : a === true && b === true ? true : undefined);
+  const or = (a: Judgement, b: Judgement): Judgement => (a === true || b === true ? true : a === false && b === false ? false : undefined);
+  const not = (a: Judgement): Judgement => (a === undefined ? undefined : !a);
+  return foldPermission(destinations, raw => {
+    const d: Record<string, unknown> = raw !== null && typeof raw === 'object' ? raw as Record<string, unknown> : {};
+    const field = (k: string): string | undefined => (d[k] === undefined ? '' : typeof d[k] === 'string' ? d[k] as string : undefined);
+    const [server, name, ns] = [field('server'), field('name'), field('namespace')];
+    if (raw === null || typeof raw !== 'object' || server === undefined || name === undefined || ns === undefined) {
+      return { matched: undefined, deny: [undefined] };
+    }
+    const nameMatched = cluster.name === '' ? false : globMatch(name, cluster.name, true);
+    const serverMatched = cluster.server === '' ? false : globMatch(server, cluster.server, true);
+    const nsMatched = globMatch(ns, namespace, true);
+    const isDeny = (p: string) => p.startsWith('!');
+    return {
+      matched: and(or(serverMatched, nameMatched), nsMatched),
+      deny: [
+        or(and(not(nameMatched), isDeny(name)), and(and(not(serverMatched), isDeny(server)), nsMatched)),
+        and(and(not(nsMatched), isDeny(ns)), serverMatched),
+      ],
+    };
+  });
 }
