@@ -139,11 +139,35 @@ const own = (o: unknown, key: string): unknown => isObject(o) && Object.prototyp
 const show = (x: unknown): string => { try { return JSON.stringify(x) ?? String(x); } catch { return String(x); } };
 const join = (...parts: string[]) => parts.filter(Boolean).join('.');
 
+/** One pod as every control reads it, with what the controls share read once. */
+class PodView {
+  public readonly cache = new Map<string, { value: unknown; problems: ControlViolation[] }>();
+  constructor(public readonly spec: Json, public readonly metadata: Json) {}
+}
+
 /** Collects one control's violations for one pod, and reads fields strictly. */
 class Judgement {
   public readonly violations: ControlViolation[] = [];
 
-  constructor(public readonly spec: Json, public readonly metadata: Json) {}
+  constructor(private readonly pod: PodView) {}
+
+  public get spec(): Json { return this.pod.spec; }
+  public get metadata(): Json { return this.pod.metadata; }
+
+  /**
+   * What `read` finds, read once per pod and shared by the controls; every control that uses it
+   * still reports what could not be read, as each of them could not judge it.
+   */
+  private shared<T>(key: string, read: (j: Judgement) => T): T {
+    let entry = this.pod.cache.get(key);
+    if (!entry) {
+      const probe = new Judgement(this.pod);
+      entry = { value: read(probe), problems: probe.violations };
+      this.pod.cache.set(key, entry);
+    }
+    this.violations.push(...entry.problems);
+    return entry.value as T;
+  }
 
   public bad(field: string, message: string): void {
     this.violations.push({ field, message });
@@ -154,11 +178,12 @@ class Judgement {
     return undefined;
   }
 
-  /** An optional object; anything else is reported. */
-  public object(parent: unknown, key: string, at: string): Json | undefined {
+  /** An optional object (`undefined` when absent); anything else is reported and reads as `null`. */
+  public object(parent: unknown, key: string, at: string): Json | undefined | null {
     const value = own(parent, key);
     if (value === undefined || isObject(value)) return value;
-    return this.unreadable(join(at, key), value, 'an object');
+    this.unreadable(join(at, key), value, 'an object');
+    return null;
   }
 
   /** An optional list (absent reads as empty); anything else is reported and reads as `undefined`. */
@@ -202,35 +227,31 @@ class Judgement {
 
   /** Every container (init, regular, ephemeral, as upstream visits them) with its path. */
   public containers(): { at: string; c: Json; name: unknown }[] {
-    return (['initContainers', 'containers', 'ephemeralContainers'] as const)
-      .flatMap(list => this.objects(this.spec, list, '').map(({ at, o }) => ({ at, c: o, name: own(o, 'name') })));
+    return this.shared('containers', j => (['initContainers', 'containers', 'ephemeralContainers'] as const)
+      .flatMap(list => j.objects(j.spec, list, '').map(({ at, o }) => ({ at, c: o, name: own(o, 'name') }))));
   }
 
   /** The pod's security context and each container's, with their paths (absent ones skipped). */
   public securityContexts(): { at: string; sc: Json }[] {
     const pod = this.object(this.spec, 'securityContext', '');
-    return [
-      ...(pod ? [{ at: 'securityContext', sc: pod }] : []),
-      ...this.containers().flatMap(({ at, c }) => {
-        const sc = this.object(c, 'securityContext', at);
-        return sc ? [{ at: `${at}.securityContext`, sc }] : [];
-      }),
-    ];
+    return [...(pod ? [{ at: 'securityContext', sc: pod }] : []), ...this.containerContexts()];
   }
 
   /** Each container's security context (absent ones skipped). */
   public containerContexts(): { at: string; sc: Json }[] {
-    return this.containers().flatMap(({ at, c }) => {
-      const sc = this.object(c, 'securityContext', at);
+    return this.shared('containerContexts', j => j.containers().flatMap(({ at, c }) => {
+      const sc = j.object(c, 'securityContext', at);
       return sc ? [{ at: `${at}.securityContext`, sc }] : [];
-    });
+    }));
   }
 
-  /** The pod's annotations (reported when they are not a map of strings). */
+  /** The pod's annotations (reported when they are not a map). */
   public annotations(): [string, unknown][] {
-    const annotations = this.object(this.metadata, 'annotations', 'metadata');
-    // A null value decodes as "" in Go's map[string]string.
-    return annotations ? Object.entries(annotations).map(([key, value]) => [key, value ?? '']) : [];
+    return this.shared('annotations', j => {
+      const annotations = j.object(j.metadata, 'annotations', 'metadata');
+      // A null value decodes as "" in Go's map[string]string.
+      return annotations ? Object.entries(annotations).map(([key, value]): [string, unknown] => [key, value ?? '']) : [];
+    });
   }
 
   /** `spec.os.name` is `windows`: upstream exempts such pods from some Linux-only restricted controls. */
@@ -296,26 +317,30 @@ const appArmor: Check = j => {
   }
   for (const { at, sc } of j.securityContexts()) {
     const profile = j.object(sc, 'appArmorProfile', at);
-    if (profile === undefined) continue;
+    if (profile == null) continue;
     const type = own(profile, 'type');
     if (type !== 'RuntimeDefault' && type !== 'Localhost') j.bad(`${at}.appArmorProfile.type`, `AppArmor profile type ${show(type ?? '')} is neither RuntimeDefault nor Localhost`);
   }
 };
 
-const seLinuxOptions = (minor: number): Check => j => {
+const seLinuxOptions = (minor: number): Check => {
   const allowed = selinuxTypes(minor);
+  return j => seLinuxOptionsWith(allowed, j);
+};
+
+function seLinuxOptionsWith(allowed: string[], j: Judgement): void {
   for (const { at, sc } of j.securityContexts()) {
     const options = j.object(sc, 'seLinuxOptions', at);
-    if (options === undefined) continue;
+    if (options == null) continue;
     const base = `${at}.seLinuxOptions`;
     const type = j.string(options, 'type', base);
-    if (type !== undefined && !allowed.includes(type)) j.bad(`${base}.type`, `SELinux type ${show(type)} is not one of ${allowed.filter(Boolean).join(', ')} at ${versionLabel(minor)}`);
+    if (type !== undefined && !allowed.includes(type)) j.bad(`${base}.type`, `SELinux type ${show(type)} is not one of ${allowed.filter(Boolean).join(', ')} at this policy version`);
     for (const key of ['user', 'role']) {
       const value = j.string(options, key, base);
       if (value) j.bad(`${base}.${key}`, `a custom SELinux ${key} is not allowed`);
     }
   }
-};
+}
 
 const procMount: Check = j => {
   for (const { at, sc } of j.containerContexts()) {
@@ -344,20 +369,24 @@ const seccompAnnotations: Check = j => {
 const seccompBaseline: Check = j => {
   for (const { at, sc } of j.securityContexts()) {
     const profile = j.object(sc, 'seccompProfile', at);
-    if (profile === undefined) continue;
+    if (profile == null) continue;
     const type = own(profile, 'type');
     if (!validSeccompType(type)) j.bad(`${at}.seccompProfile.type`, `seccomp profile type ${show(type ?? '')} is neither RuntimeDefault nor Localhost`);
   }
 };
 
-const sysctls = (minor: number): Check => j => {
-  const safe = safeSysctls(minor);
+const sysctls = (minor: number): Check => {
+  const safe = new Set(safeSysctls(minor));
+  return j => sysctlsWith(safe, j);
+};
+
+function sysctlsWith(safe: Set<string>, j: Judgement): void {
   const sc = j.object(j.spec, 'securityContext', '');
   for (const { at, o } of j.objects(sc, 'sysctls', 'securityContext')) {
     const name = own(o, 'name');
-    if (typeof name !== 'string' || !safe.includes(name)) j.bad(`${at}.name`, `sysctl ${show(name)} is not in the safe set of ${versionLabel(minor)}`);
+    if (typeof name !== 'string' || !safe.has(name)) j.bad(`${at}.name`, `sysctl ${show(name)} is not safe at this policy version`);
   }
-};
+}
 
 const windowsHostProcess: Check = j => {
   for (const { at, sc } of j.securityContexts()) {
@@ -396,23 +425,33 @@ const restrictedVolumes: Check = j => {
 const allowPrivilegeEscalation: Check = j => {
   for (const { at, c } of j.containers()) {
     const sc = j.object(c, 'securityContext', at);
-    if (j.bool(sc, 'allowPrivilegeEscalation', `${at}.securityContext`) !== false) {
+    if (sc === null) continue;
+    const allow = j.bool(sc, 'allowPrivilegeEscalation', `${at}.securityContext`);
+    if (allow === true || (allow === undefined && own(sc, 'allowPrivilegeEscalation') === undefined)) {
       j.bad(`${at}.securityContext.allowPrivilegeEscalation`, 'must be false');
     }
   }
 };
 
+/**
+ * As upstream: explicit `false` (or what cannot be read) is reported first; containers that leave
+ * runAsNonRoot unset without the pod setting it true only when nothing explicit was.
+ */
 const runAsNonRoot: Check = j => {
+  const before = j.violations.length;
   const podSc = j.object(j.spec, 'securityContext', '');
   const pod = j.bool(podSc, 'runAsNonRoot', 'securityContext');
   if (pod === false) j.bad('securityContext.runAsNonRoot', 'must not be false on the pod');
+  const implicit: string[] = [];
   for (const { at, c } of j.containers()) {
     const sc = j.object(c, 'securityContext', at);
+    if (sc === null) continue;
+    const field = `${at}.securityContext.runAsNonRoot`;
     const mine = j.bool(sc, 'runAsNonRoot', `${at}.securityContext`);
-    if (mine === false || (mine === undefined && pod !== true && own(sc, 'runAsNonRoot') === undefined)) {
-      j.bad(`${at}.securityContext.runAsNonRoot`, 'must be true (here or on the pod)');
-    }
+    if (mine === false) j.bad(field, 'must not be false');
+    else if (own(sc, 'runAsNonRoot') === undefined && pod !== true) implicit.push(field);
   }
+  if (j.violations.length === before) for (const field of implicit) j.bad(field, 'must be true (here or on the pod)');
 };
 
 const runAsUser: Check = j => {
@@ -421,32 +460,38 @@ const runAsUser: Check = j => {
   }
 };
 
+/** As upstream: explicitly bad profiles first; containers without one, when the pod has none, only when nothing explicit was. */
 const seccompRestricted: Check = j => {
+  const before = j.violations.length;
   const podSc = j.object(j.spec, 'securityContext', '');
   const podProfile = j.object(podSc, 'seccompProfile', 'securityContext');
   let podSet = false;
-  if (podProfile !== undefined) {
+  if (podProfile != null) {
     const type = own(podProfile, 'type');
     if (validSeccompType(type)) podSet = true;
     else j.bad('securityContext.seccompProfile.type', `seccomp profile type ${show(type ?? '')} is neither RuntimeDefault nor Localhost`);
   }
+  const implicit: string[] = [];
   for (const { at, c } of j.containers()) {
     const sc = j.object(c, 'securityContext', at);
+    if (sc === null) continue;
     const profile = j.object(sc, 'seccompProfile', `${at}.securityContext`);
     const field = `${at}.securityContext.seccompProfile.type`;
-    if (profile !== undefined) {
+    if (profile != null) {
       const type = own(profile, 'type');
       if (!validSeccompType(type)) j.bad(field, `seccomp profile type ${show(type ?? '')} is neither RuntimeDefault nor Localhost`);
-    } else if (!podSet && own(sc, 'seccompProfile') === undefined) {
-      j.bad(field, 'must be RuntimeDefault or Localhost (here or on the pod)');
+    } else if (profile === undefined && !podSet) {
+      implicit.push(field);
     }
   }
+  if (j.violations.length === before) for (const field of implicit) j.bad(field, 'must be RuntimeDefault or Localhost (here or on the pod)');
 };
 
 const capabilitiesRestricted: Check = j => {
   for (const { at, c } of j.containers()) {
     const sc = j.object(c, 'securityContext', at);
     const caps = j.object(sc, 'capabilities', `${at}.securityContext`);
+    if (sc === null || caps === null) continue;
     const base = `${at}.securityContext.capabilities`;
     const drop = j.list(caps, 'drop', base);
     if (drop && !drop.includes('ALL')) j.bad(`${base}.drop`, 'must drop ALL capabilities');
@@ -657,10 +702,9 @@ export interface PodSecurityFinding extends ControlViolation {
  */
 export function podSecurityFindings(podSpec: unknown, level: PodSecurityLevel, podMetadata: unknown = {}, version: string | number = 'latest'): PodSecurityFinding[] {
   const minor = typeof version === 'number' ? version : effectivePodSecurityMinor(version);
-  const spec: Json = isObject(podSpec) ? podSpec : {};
-  const metadata: Json = isObject(podMetadata) ? podMetadata : {};
+  const pod = new PodView(isObject(podSpec) ? podSpec : {}, isObject(podMetadata) ? podMetadata : {});
   return controlsAt(level, minor).flatMap(({ control, ruleId, check }) => {
-    const j = new Judgement(spec, metadata);
+    const j = new Judgement(pod);
     if (!isObject(podSpec)) j.bad('', `the pod spec must be an object, not ${show(podSpec)}`);
     check(j);
     return j.violations.map(v => ({ ...v, control: control.id, level: control.level, rule: ruleId }));
