@@ -62,7 +62,7 @@ export function effectivePodSecurityMinor(label: unknown): number {
 }
 
 /** `v1.<minor>`. */
-export const versionLabel = (minor: number) => `v1.${minor}`;
+export const podSecurityVersionLabel = (minor: number) => `v1.${minor}`;
 
 // ---------------------------------------------------------------------------------------------
 // Capabilities (also read by the HardenedDeployment construct)
@@ -586,7 +586,7 @@ export const POD_SECURITY_CONTROLS: readonly PodSecurityControl[] = [
   },
   {
     id: 'sysctls', level: 'baseline', upstream: 'sysctls', title: 'only safe sysctls',
-    fix: `set only the safe sysctls of the namespace's policy version (at ${versionLabel(LATEST_POD_SECURITY_VERSION.minor)}: ${safeSysctls(LATEST_POD_SECURITY_VERSION.minor).join(', ')})`,
+    fix: `set only the safe sysctls of the namespace's policy version (at ${podSecurityVersionLabel(LATEST_POD_SECURITY_VERSION.minor)}: ${safeSysctls(LATEST_POD_SECURITY_VERSION.minor).join(', ')})`,
     versions: byVersion(sysctls, SAFE_SYSCTLS_SINCE.map(([since]) => since)),
   },
   {
@@ -647,6 +647,8 @@ export interface ActiveControl {
   readonly control: PodSecurityControl;
   readonly ruleId: string;
   readonly check: Check;
+  /** The baseline controls (by id) it replaces here. */
+  readonly overrides: readonly string[];
 }
 
 const activeMemo = new Map<string, readonly ActiveControl[]>();
@@ -666,7 +668,7 @@ export function controlsAt(level: PodSecurityLevel, minor: number): readonly Act
     .filter((x): x is { control: PodSecurityControl; variant: ControlVariant } => x.variant !== undefined);
   const overridden = new Set(variants.flatMap(({ variant }) => variant.overrides ?? []));
   active = variants.filter(({ control }) => !(control.level === 'baseline' && overridden.has(control.id)))
-    .map(({ control, variant }) => ({ control, ruleId: controlRuleId(control), check: variant.check }));
+    .map(({ control, variant }) => ({ control, ruleId: controlRuleId(control), check: variant.check, overrides: variant.overrides ?? [] }));
   activeMemo.set(key, active);
   return active;
 }
@@ -681,8 +683,8 @@ export function ruleIdForUpstreamCheck(upstream: string, level: PodSecurityLevel
   if (!control) return undefined;
   const active = controlsAt(level, minor);
   if (active.some(a => a.control === control)) return controlRuleId(control);
-  const overriding = active.find(a => a.control.level === 'restricted' && a.control.versions.some(v => v.overrides?.includes(control.id)) && control.level === 'baseline');
-  return overriding && control.versions.some(v => v.since <= minor) ? overriding.ruleId : undefined;
+  if (control.level !== 'baseline' || !control.versions.some(v => v.since <= minor)) return undefined;
+  return active.find(a => a.overrides.includes(control.id))?.ruleId;
 }
 
 /** One way in which a pod breaks a Pod Security level. */
@@ -707,6 +709,9 @@ export function podSecurityFindings(podSpec: unknown, level: PodSecurityLevel, p
     const j = new Judgement(pod);
     if (!isObject(podSpec)) j.bad('', `the pod spec must be an object, not ${show(podSpec)}`);
     check(j);
-    return j.violations.map(v => ({ ...v, control: control.id, level: control.level, rule: ruleId }));
+    // What a control reads twice (a broken list under two of its readers) it reports once.
+    const seen = new Set<string>();
+    return j.violations.filter(v => !seen.has(`${v.field}\u0000${v.message}`) && !!seen.add(`${v.field}\u0000${v.message}`))
+      .map(v => ({ ...v, control: control.id, level: control.level, rule: ruleId }));
   });
 }

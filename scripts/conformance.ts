@@ -12,13 +12,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { checkManifests } from '../policy/gate';
 import { Json } from '../policy/model';
-import { LATEST_POD_SECURITY_VERSION, parsePodSecurityVersion, PodSecurityLevel, ruleIdForUpstreamCheck, versionLabel } from '../policy/pod-security';
+import { LATEST_POD_SECURITY_VERSION, parsePodSecurityVersion, PodSecurityLevel, ruleIdForUpstreamCheck, podSecurityVersionLabel } from '../policy/pod-security';
 import { readManifests } from '../policy/reader';
 
 const LEVELS: PodSecurityLevel[] = ['baseline', 'restricted'];
 
 function usage(problem: string): never {
-  console.error(`conformance: ${problem}\nusage: tsx scripts/conformance.ts <dir> [--from v1.23] [--to ${versionLabel(LATEST_POD_SECURITY_VERSION.minor)}]`);
+  console.error(`conformance: ${problem}\nusage: tsx scripts/conformance.ts <dir> [--from v1.23] [--to ${podSecurityVersionLabel(LATEST_POD_SECURITY_VERSION.minor)}]`);
   process.exit(2);
 }
 
@@ -65,7 +65,7 @@ function main(): void {
 
   for (const level of LEVELS) {
     for (let minor = from; minor <= to; minor++) {
-      const version = versionLabel(minor);
+      const version = podSecurityVersionLabel(minor);
       const folder = path.join(root, level, version);
       if (!fs.existsSync(folder)) continue;
       folders++;
@@ -121,11 +121,11 @@ function main(): void {
 
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (folders === 0) {
-    console.error(`conformance: no ${LEVELS.join('/')} folders for ${versionLabel(from)}..${versionLabel(to)} under ${root}`);
+    console.error(`conformance: no ${LEVELS.join('/')} folders for ${podSecurityVersionLabel(from)}..${podSecurityVersionLabel(to)} under ${root}`);
     process.exit(2);
   }
   for (const d of disagreements) console.log(`DISAGREE ${d}`);
-  console.log(`Pod Security conformance ${versionLabel(from)}..${versionLabel(to)} (${folders} folders): ${total - disagreements.length}/${total} agree in ${ms.toFixed(0)} ms`);
+  console.log(`Pod Security conformance ${podSecurityVersionLabel(from)}..${podSecurityVersionLabel(to)} (${folders} folders): ${total - disagreements.length}/${total} agree in ${ms.toFixed(0)} ms`);
   process.exit(disagreements.length > 0 ? 1 : 0);
 }
 

@@ -1,5 +1,5 @@
 import { ManifestContext } from '../model';
-import { controlRuleId, effectivePodSecurityMinor, LATEST_POD_SECURITY_VERSION, parsePodSecurityVersion, podSecurityFindings, POD_SECURITY_CONTROLS, versionLabel } from '../pod-security';
+import { controlRuleId, effectivePodSecurityMinor, LATEST_POD_SECURITY_VERSION, parsePodSecurityVersion, podSecurityFindings, POD_SECURITY_CONTROLS, podSecurityVersionLabel } from '../pod-security';
 import { Rule, RuleViolation } from '../rule';
 
 /**
@@ -14,9 +14,9 @@ const join = (...parts: string[]) => parts.filter(Boolean).join('.');
 /** How a finding names the version it judged at, e.g. `v1.28` or `latest (v1.37)`. */
 function describeVersion(label: string, minor: number): string {
   const parsed = parsePodSecurityVersion(label);
-  if (parsed === undefined) return `latest (${versionLabel(minor)}), as enforce-version ${JSON.stringify(label)} is invalid`;
-  if (parsed === 'latest' || parsed.minor > LATEST_POD_SECURITY_VERSION.minor) return `latest (${versionLabel(minor)})`;
-  return versionLabel(minor);
+  if (parsed === undefined) return `latest (${podSecurityVersionLabel(minor)}), as enforce-version ${JSON.stringify(label)} is invalid`;
+  if (parsed === 'latest' || parsed.minor > LATEST_POD_SECURITY_VERSION.minor) return `latest (${podSecurityVersionLabel(minor)})`;
+  return podSecurityVersionLabel(minor);
 }
 
 /** Every pod judged once, its violations grouped by rule id. */
