@@ -7,6 +7,7 @@ import { NAMESPACES_RULES } from './rules/namespaces';
 import { NETWORK_RULES } from './rules/network';
 import { POD_SECURITY_RULES } from './rules/pod-security';
 import { RBAC_RULES } from './rules/rbac';
+import { SCHEMA_RULES } from './rules/schema';
 import { SECRETS_RULES } from './rules/secrets';
 
 /**
@@ -23,6 +24,7 @@ const FAMILIES: Rule[] = [
   ...RBAC_RULES,
   ...ARGOCD_RULES,
   ...SECRETS_RULES,
+  ...SCHEMA_RULES,
 ];
 
 export const RULES: readonly Rule[] = Object.freeze([...FAMILIES, ...departureRules(FAMILIES)].map(r => Object.freeze(r)));
