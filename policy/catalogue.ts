@@ -1,6 +1,7 @@
 import { Rule } from './rule';
 import { ARGOCD_RULES } from './rules/argocd';
 import { departureRules } from './rules/departures';
+import { EXPOSURE_RULES } from './rules/exposure';
 import { HARDENING_RULES } from './rules/hardening';
 import { IMAGES_RULES } from './rules/images';
 import { NAMESPACES_RULES } from './rules/namespaces';
@@ -21,6 +22,7 @@ const FAMILIES: Rule[] = [
   ...IMAGES_RULES,
   ...NAMESPACES_RULES,
   ...NETWORK_RULES,
+  ...EXPOSURE_RULES,
   ...RBAC_RULES,
   ...ARGOCD_RULES,
   ...SECRETS_RULES,
