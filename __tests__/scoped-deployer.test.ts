@@ -345,12 +345,15 @@ describe('canI', () => {
     expect(canI(objects, sa, 'get', '', 'pods/log', 'x')).toBe(true);
   });
 
-  test('rules limited to resourceNames do not answer for any object', () => {
+  test('rules limited to resourceNames count as a grant on "any object", but only for the named object when a name is asked', () => {
     const objects = [
       role('ClusterRole', 'one', [{ ...readPods, resourceNames: ['web-0'] }]),
       binding('ClusterRoleBinding', { kind: 'ClusterRole', name: 'one' }, [saSubject]),
     ];
-    expect(canI(objects, sa, 'get', '', 'pods', 'team-a')).toBe(false);
+    expect(canI(objects, sa, 'get', '', 'pods', 'team-a')).toBe(true);
+    expect(canI(objects, sa, 'get', '', 'pods', 'team-a', { name: 'web-0' })).toBe(true);
+    expect(canI(objects, sa, 'get', '', 'pods', 'team-a', { name: 'web-1' })).toBe(false);
+    expect(canI(objects, sa, 'list', '', 'pods', 'team-a', { name: '' })).toBe(false);
   });
 
   test('group subjects for service accounts match, and a namespaced group only its namespace\'s accounts', () => {
