@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { DefaultDenyNetwork, DefaultDenyNetworkProps, NAMESPACE_NAME_LABEL, NetworkAllow } from '../constructs/default-deny-network';
 import { GuardrailError } from '../policy/errors';
+import { checkManifests } from '../policy/gate';
 import { TenantNamespace } from '../constructs/tenant-namespace';
 import { refusalOf } from './refusal';
 
@@ -210,5 +211,69 @@ describe('DefaultDenyNetwork: CIDR parsing', () => {
     const reason = '   the webhook provider publishes no address ranges   ';
     expect(policies(egressTo('::/0', reason))['allow-egress-out'].metadata.annotations)
       .toEqual({ 'guardrails.cdk8s.io/exception.internet': reason.trim() });
+  });
+});
+
+describe('DefaultDenyNetwork: the internet, judged as the gate judges it', () => {
+  const INTERNET = 'guardrails.cdk8s.io/exception.internet';
+  const out = (name: string, cidrs: string[], reason?: string, except?: string[]): NetworkAllow =>
+    ({ name, podSelector: API, peers: cidrs.map(cidr => ({ cidr, except })), ports: [{ port: 443 }], reason });
+
+  test('refuses the two /1 halves in one rule without a reason', () => {
+    expect(refusal({ egress: [out('web', ['0.0.0.0/1', '128.0.0.0/1'])] }).message).toMatch(/^\[test\/net\] egress\.web\.reason: an exception needs a reason/);
+  });
+
+  test('refuses the second half in another rule, naming the rule it completes the internet with', () => {
+    const err = refusal({ egress: [out('a', ['0.0.0.0/1'], 'calls the payment provider\'s public API'), out('b', ['128.0.0.0/1'])] });
+    expect(err.field).toBe('egress.b.reason');
+    const earlier = refusal({ egress: [out('a', ['1.0.0.0/9']), out('b', ['1.128.0.0/9'], 'calls the payment provider\'s public API')] });
+    expect(earlier.message).toMatch(/^\[test\/net\] egress\.a\.reason: together with egress\.b, its CIDRs reach 16777216 public IPv4 addresses .*the internet, which needs a reason/);
+  });
+
+  test.each([['::/0'], ['::ffff:0:0/96'], ['64:ff9b::/96'], ['2001::/16'], ['1.0.0.0/8']])('refuses %s without a reason', cidr => {
+    expect(refusal({ egress: [out('web', [cidr])] }).field).toBe('egress.web.reason');
+  });
+
+  test('refuses 0.0.0.0/0 less the private ranges without a reason', () => {
+    expect(refusal({ egress: [out('web', ['0.0.0.0/0'], undefined, ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])] }).field).toBe('egress.web.reason');
+  });
+
+  test('refuses a reason of invisible characters', () => {
+    expect(refusal({ egress: [out('web', ['0.0.0.0/0'], '\u200b'.repeat(12))] }).message).toMatch(/egress\.web\.reason: the reason must have at least 10 visible characters/);
+  });
+
+  test('accepts ranges below the threshold without a reason, and writes no exception', () => {
+    const found = policies({ egress: [out('a', ['1.0.0.0/9']), out('b', ['10.0.0.0/8', '192.0.2.0/24'])] });
+    expect(found['allow-egress-a'].metadata.annotations).toBeUndefined();
+    expect(found['allow-egress-b'].metadata.annotations).toBeUndefined();
+  });
+
+  test('ingress and egress are judged apart', () => {
+    expect(() => build({ ingress: [{ ...out('a', ['1.0.0.0/9']), peers: [{ cidr: '1.0.0.0/9' }] }], egress: [out('b', ['1.128.0.0/9'])] })).not.toThrow();
+  });
+
+  test('with a reason on each, writes the exception on every rule that reaches public addresses, and on no other', () => {
+    const found = policies({ egress: [
+      out('a', ['0.0.0.0/1'], 'calls the payment provider\'s public API'),
+      out('db', ['10.40.0.0/24']),
+      out('b', ['128.0.0.0/1'], 'calls the webhook provider, whose ranges change'),
+    ] });
+    expect(found['allow-egress-a'].metadata.annotations).toEqual({ [INTERNET]: 'calls the payment provider\'s public API' });
+    expect(found['allow-egress-b'].metadata.annotations).toEqual({ [INTERNET]: 'calls the webhook provider, whose ranges change' });
+    expect(found['allow-egress-db'].metadata.annotations).toBeUndefined();
+  });
+
+  test('the gate names exactly the policies the construct wrote the exception on', () => {
+    const { chart } = build({ egress: [
+      out('a', ['1.0.0.0/9'], 'calls the payment provider\'s public API'),
+      out('db', ['10.40.0.0/24']),
+      out('b', ['1.128.0.0/9'], 'calls the webhook provider, whose ranges change'),
+      out('c', ['8.8.8.8/32'], 'asks a public resolver for its own domain'),
+    ] });
+    const objects = Testing.synth(chart);
+    const annotated = objects.filter(o => o.kind === 'NetworkPolicy' && o.metadata.annotations?.[INTERNET]).map(o => `NetworkPolicy shop-production/${o.metadata.name}`);
+    const named = [...new Set(checkManifests(objects).findings.filter(f => f.rule === 'network.internet').map(f => f.object))];
+    expect(named.sort()).toEqual(annotated.sort());
+    expect(annotated).toHaveLength(3);
   });
 });

@@ -1,7 +1,9 @@
-import { isIPv4, isIPv6 } from 'net';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
+import { AddressRange, describeReach, internetReach, ipBlockRanges, isInternet, parseCidr, reachesPublic } from '../policy/cidr';
+import { reasonProblem } from '../policy/departures';
 import { refuse } from '../policy/errors';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkInteger, checkReason } from './validate';
@@ -35,7 +37,12 @@ export interface NetworkAllow {
   readonly peers: NetworkPeer[];
   /** The destination ports; never empty, so no rule opens every port. */
   readonly ports: NetworkPort[];
-  /** Why a peer is the whole internet (`0.0.0.0/0` or `::/0`). @default - such a peer is refused */
+  /**
+   * Why the workload needs the internet: required when this rule's CIDRs, together with the
+   * other rules of the same direction, reach the internet as the policy gate judges it (at least a
+   * /8 of public IPv4 or a /32 of public IPv6, e.g. `0.0.0.0/0`, `::/0` or two `/1` halves).
+   * Written on the policy as `guardrails.cdk8s.io/exception.internet`. @default - such a rule is refused
+   */
   readonly reason?: string;
 }
 
@@ -52,15 +59,29 @@ export interface DefaultDenyNetworkProps {
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/** An allow rule whose CIDRs reach public addresses, kept to judge the direction's CIDRs together. */
+interface PublicAllow {
+  readonly field: string;
+  readonly policy: ApiObject;
+  readonly ranges: AddressRange[];
+  readonly reason?: string;
+}
+
 /**
  * Deny by default in both directions, then allow by name. Every namespace gets a policy that
  * selects all pods for Ingress and Egress with no rules; each allow is its own NetworkPolicy
  * with a matchLabels selector and explicit ports, so a reviewer reads one rule per file section.
+ *
+ * Whether the allows reach the internet is judged as the policy gate judges it (policy/cidr.ts):
+ * by the public address space all CIDRs of a direction cover together, less their excepts. Once
+ * they do, every allow of that direction with public addresses needs a reason, and carries it as
+ * the exception the gate's `network.internet` finding on that policy is excused by.
  */
 export class DefaultDenyNetwork extends Construct {
   public readonly namespace: string;
   private readonly labels = { ...MANAGED_BY };
   private readonly names = new Set<string>();
+  private readonly publicAllows: Record<'ingress' | 'egress', PublicAllow[]> = { ingress: [], egress: [] };
 
   constructor(scope: Construct, id: string, props: DefaultDenyNetworkProps) {
     super(scope, id);
@@ -115,7 +136,7 @@ export class DefaultDenyNetwork extends Construct {
     if (!Array.isArray(allow.ports) || allow.ports.length === 0) {
       refuse(this, `${field}.ports`, allow.ports, 'must list ports; no ports means every port', 'list the ports, e.g. [{ port: 5432 }]');
     }
-    const peers = allow.peers.map((peer, i) => this.peer(`${field}.peers[${i}]`, peer, allow.reason));
+    const peers = allow.peers.map((peer, i) => this.peer(`${field}.peers[${i}]`, peer));
     const ports = allow.ports.map((p, i) => {
       checkInteger(this, `${field}.ports[${i}].port`, p?.port, 1, 65535);
       if (p.protocol !== undefined && p.protocol !== 'TCP' && p.protocol !== 'UDP') {
@@ -123,32 +144,51 @@ export class DefaultDenyNetwork extends Construct {
       }
       return { port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' };
     });
-    const reason = allow.peers.some(p => isWholeInternet(p.cidr)) ? allow.reason!.trim() : undefined;
-    new k8s.KubeNetworkPolicy(this, name, {
-      metadata: {
-        name,
-        namespace: this.namespace,
-        labels: this.labels,
-        annotations: reason ? { [`${EXCEPTION_PREFIX}internet`]: reason } : undefined,
-      },
+    const ranges = allow.peers.flatMap(p => (p.cidr === undefined ? [] : ipBlockRanges({ cidr: p.cidr, except: p.except }).ranges ?? []));
+    const publicAllows = this.publicAllows[direction];
+    const candidate = reachesPublic(internetReach(ranges)) ? [...publicAllows, { field, ranges, reason: allow.reason }] : publicAllows;
+    const reach = internetReach(candidate.flatMap(a => a.ranges));
+    if (isInternet(reach)) {
+      // Judged before anything is built: this rule first, then the earlier ones it completes the internet with.
+      for (const a of [...candidate].reverse()) {
+        const together = candidate.length > 1 ? `together with ${candidate.filter(o => o !== a).map(o => o.field).join(', ')}, ` : '';
+        if (a.reason === undefined) {
+          if (a.field === field) checkReason(this, `${field}.reason`, a.reason);
+          refuse(this, `${a.field}.reason`, a.reason, `${together}its CIDRs reach ${describeReach(reach)}: the internet, which needs a reason`,
+            `narrow the CIDRs, or say in ${a.field}.reason why this workload needs the internet`);
+        }
+        checkReason(this, `${a.field}.reason`, a.reason);
+        const problem = reasonProblem(a.reason);
+        if (problem) refuse(this, `${a.field}.reason`, a.reason, problem, `say in ${a.field}.reason, on one line, why this workload needs the internet`);
+      }
+    }
+    const policy = new k8s.KubeNetworkPolicy(this, name, {
+      metadata: { name, namespace: this.namespace, labels: this.labels },
       spec: {
         podSelector: { matchLabels: allow.podSelector },
         policyTypes: [direction === 'ingress' ? 'Ingress' : 'Egress'],
         ...(direction === 'ingress' ? { ingress: [{ from: peers, ports }] } : { egress: [{ to: peers, ports }] }),
       },
     });
+    if (candidate !== publicAllows) publicAllows.push({ field, policy, ranges, reason: allow.reason });
+    if (isInternet(reach)) {
+      for (const a of publicAllows) a.policy.metadata.addAnnotation(`${EXCEPTION_PREFIX}internet`, a.reason!.trim());
+    }
   }
 
-  private peer(field: string, peer: NetworkPeer, reason: string | undefined): k8s.NetworkPolicyPeer {
+  private peer(field: string, peer: NetworkPeer): k8s.NetworkPolicyPeer {
     if (peer?.cidr !== undefined) {
       if (peer.namespace !== undefined || peer.podLabels !== undefined) {
         refuse(this, field, peer, 'a CIDR peer cannot also select namespaces or pods', 'split it into two peers');
       }
+      if (peer.except !== undefined && !Array.isArray(peer.except)) {
+        refuse(this, `${field}.except`, peer.except, 'must be a list of CIDRs', 'write it like ["10.20.1.0/24"]');
+      }
       const cidrs = [peer.cidr, ...(peer.except ?? [])];
       cidrs.forEach(c => {
-        if (prefixLength(c) === undefined) refuse(this, `${field}.cidr`, c, 'is not a CIDR', 'write it like "10.20.0.0/24"');
+        // The gate's strict parser: what it cannot read, it reports.
+        if (typeof parseCidr(c) === 'string') refuse(this, `${field}.cidr`, c, 'is not a CIDR', 'write it like "10.20.0.0/24"');
       });
-      if (isWholeInternet(peer.cidr)) checkReason(this, `${field.replace(/\.peers\[\d+\]$/, '')}.reason`, reason);
       return { ipBlock: { cidr: peer.cidr, except: peer.except } };
     }
     if (peer?.namespace === undefined && peer?.podLabels === undefined) {
@@ -167,17 +207,4 @@ export class DefaultDenyNetwork extends Construct {
     }
     return out;
   }
-}
-
-function isWholeInternet(cidr: string | undefined): boolean {
-  return cidr !== undefined && prefixLength(cidr) === 0;
-}
-
-/** The prefix length of a well-formed IPv4 or IPv6 CIDR, else `undefined`. */
-function prefixLength(cidr: unknown): number | undefined {
-  const match = typeof cidr === 'string' ? /^([^/]+)\/(\d{1,3})$/.exec(cidr) : null;
-  if (!match) return undefined;
-  const bits = isIPv4(match[1]) ? 32 : isIPv6(match[1]) ? 128 : 0;
-  const prefix = Number(match[2]);
-  return bits && prefix <= bits && String(prefix) === match[2] ? prefix : undefined;
 }
