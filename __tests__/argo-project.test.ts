@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { ArgoProject, ArgoProjectProps } from '../constructs/argo-project';
+import { checkManifests } from '../policy/gate';
 
 const REPO = 'https://github.com/acme/deployments';
 
@@ -205,5 +206,26 @@ describe('ArgoProject refuses', () => {
   test('an environment name that is not a DNS label', () => {
     const environments = [{ name: 'Prod_1', namespace: 'shop-prod', serviceAccount: 'deployer', path: 'dist/prod' }];
     expect(build({ environments })).toThrow(/environments\[0\]\.name: must be a DNS-1123 label of at most 63 characters \(got "Prod_1"\)/);
+  });
+});
+
+describe('ArgoProject and the policy gate agree', () => {
+  test.each(['kube-system', 'kube-public', 'kube-node-lease', 'default', 'argocd'])('an environment in %s is refused', namespace => {
+    const environments = [{ name: 'prod', namespace, serviceAccount: 'deployer', path: 'dist/prod' }];
+    expect(build({ environments })).toThrow(/environments\[0\]\.namespace: is a namespace of the cluster or of Argo CD, not of a tenant/);
+  });
+
+  test('an environment in the Argo CD namespace it is given is refused', () => {
+    const environments = [{ name: 'prod', namespace: 'gitops', serviceAccount: 'deployer', path: 'dist/prod' }];
+    expect(build({ argoNamespace: 'gitops', environments })).toThrow(/environments\[0\]\.namespace: is a namespace of the cluster or of Argo CD/);
+  });
+
+  test.each([
+    ['the defaults', {}],
+    ['an owner glob and scp-style repos', { repoURL: 'git@github.com:acme/deployments.git', sourceRepos: ['git@github.com:acme/*', 'https://github.com/acme/*'] }],
+    ['another Argo CD namespace and cluster', { argoNamespace: 'gitops', cluster: { name: 'prod-eu', server: 'https://api.prod-eu.example.com:6443' } }],
+  ] as const)('the gate finds nothing in its output with %s', (_, overrides) => {
+    const findings = checkManifests(synth(overrides as Partial<ArgoProjectProps>)).findings.filter(f => f.rule.startsWith('argocd.'));
+    expect(findings).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Application } from '../imports/argocd-application-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
 import { MANAGED_BY } from '../policy/annotations';
-import { checkRepoUrl, DNS_SUBDOMAIN, GLOB_CHARS, HOST, normalizeRepo, repoMatches } from '../policy/argo';
+import { checkRepoUrl, DEFAULT_ARGO_NAMESPACE, DNS_SUBDOMAIN, GLOB_CHARS, HOST, normalizeRepo, PLATFORM_NAMESPACES, repoMatches } from '../policy/argo';
 import { refuse } from '../policy/errors';
 import { checkDnsLabel, checkString } from './validate';
 
@@ -99,6 +99,13 @@ export class ArgoProject extends Construct {
 
     this.cluster = checkCluster(this, props.cluster ?? ARGO_IN_CLUSTER);
     const environments = checkEnvironments(this, props.environments);
+    environments.forEach((env, i) => {
+      // The gate's argocd.protected-destinations: a tenant project never reaches the platform's namespaces.
+      if ([...PLATFORM_NAMESPACES, DEFAULT_ARGO_NAMESPACE, this.argoNamespace].includes(env.namespace)) {
+        refuse(this, `environments[${i}].namespace`, env.namespace, 'is a namespace of the cluster or of Argo CD, not of a tenant',
+          'deploy into the environment\'s own tenant namespace, e.g. "shop-production"');
+      }
+    });
     environments.forEach((env, i) => {
       // Argo CD's label-based resource tracking writes the Application name into a label value.
       if (`${this.name}-${env.name}`.length > 63) {

@@ -105,6 +105,11 @@ export function checkRepoUrl(scope: Scope, field: string, value: unknown, allowG
 // answer is `undefined`: "cannot judge", which the rules report, never a pass.
 // ---------------------------------------------------------------------------------------------
 
+/** Namespaces no tenant project may deploy into, besides the Argo CD namespace itself. */
+export const PLATFORM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
+/** Where Argo CD runs unless the AppProjects of a set live elsewhere. */
+export const DEFAULT_ARGO_NAMESPACE = 'argocd';
+
 /** A three-valued answer: `undefined` means we cannot tell. */
 export type Judgement = boolean | undefined;
 

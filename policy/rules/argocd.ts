@@ -1,5 +1,6 @@
 import {
-  compileGlob, destinationCluster, globMatch, IN_CLUSTER, isDestinationPermitted, isGlob, isSourcePermitted, Judgement, sourceRepoProblem,
+  compileGlob, DEFAULT_ARGO_NAMESPACE, destinationCluster, globMatch, IN_CLUSTER, isDestinationPermitted, isGlob, isSourcePermitted, Judgement,
+  PLATFORM_NAMESPACES, sourceRepoProblem,
 } from '../argo';
 import { Json, ManifestContext, namespaceOf } from '../model';
 import { Rule, RuleViolation } from '../rule';
@@ -10,10 +11,6 @@ import { Rule, RuleViolation } from '../rule';
  * project as Argo CD itself matches it (policy/argo.ts). What the manifests do not say (a
  * project outside the set, a templated field, a URL Go would re-escape) is a finding.
  */
-
-/** Namespaces no tenant project may deploy into, besides the Argo CD namespace itself. */
-export const PLATFORM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
-export const DEFAULT_ARGO_NAMESPACE = 'argocd';
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const own = (o: unknown, k: string): unknown => (isObject(o) && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
