@@ -1,6 +1,10 @@
 /**
- * An independent judge: every object we emit must validate against the official schemas
- * (kubernetes-models for Kubernetes kinds, @kubernetes-models/argo-cd for Argo CD CRDs).
+ * Every object we emit validates against the gate's strict schemas (policy/schema, generated from
+ * the Kubernetes 1.28 OpenAPI and the CRDs), and against an independent judge: kubernetes-models
+ * for Kubernetes kinds, @kubernetes-models/argo-cd for Argo CD CRDs. Where the judge refuses a
+ * mutant of an emitted object, the gate must refuse it too.
+ *
+ * About the independent judge:
  *
  * What these validators check (ajv functions compiled from the OpenAPI / CRD schemas):
  * apiVersion and kind (enum), JSON types (string/integer/boolean/array/object), required
@@ -20,6 +24,8 @@ import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v
 import { LimitRange, Namespace, ResourceQuota, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { compile } from '../compiler/compile';
 import { apps } from '../apps';
+import { checkManifests, Finding, readManifests } from '../policy';
+import { loadDist } from './dist-files';
 
 interface SchemaModel {
   readonly apiVersion: string;
@@ -163,11 +169,111 @@ describe('the schema judge can fail', () => {
     expect(schemaViolation(null)).toMatch(/not a Kubernetes object/);
   });
 
-  test('known limit: does NOT reject unknown or misspelt fields (the schemas are not strict)', () => {
-    // If this starts failing, the validators became strict: delete this test and celebrate.
+  test('known limit: does NOT reject unknown or misspelt fields (the schemas are not strict); the gate does', () => {
+    // If the first expectation starts failing, the judge became strict too.
     const d = firstEmitted('Deployment');
     d.spec.replicass = 3;
     d.spec.template.spec.containers[0].imagePullPolicyy = 'Always';
     expect(schemaViolation(d)).toBeUndefined();
+    expect(schemaFindings([d]).map(f => f.field)).toEqual(['spec.replicass', 'spec.template.spec.containers[0].imagePullPolicyy']);
   });
+});
+
+/** The findings of the gate's schema family. */
+function schemaFindings(objects: any[]): Finding[] {
+  return checkManifests(objects).findings.filter(f => f.rule.startsWith('schema.'));
+}
+
+describe('the gate\'s strict schemas', () => {
+  test('every object compile(apps) emits validates', () => {
+    expect(schemaFindings(compiled.objects)).toEqual([]);
+  });
+
+  test('every object of every file under dist/, read as the API server reads YAML, validates', () => {
+    const objects = loadDist().flatMap(f => f.objects);
+    expect(objects.length).toBeGreaterThan(100);
+    expect(schemaFindings(objects)).toEqual([]);
+  });
+
+  test('every kind we emit has a generated schema (none is only warned about)', () => {
+    const kinds = [...new Set(compiled.objects.map(o => `${o.apiVersion} ${o.kind}`))];
+    expect(kinds.length).toBeGreaterThan(5);
+    expect(schemaFindings(compiled.objects).filter(f => f.rule === 'schema.unknown-crd')).toEqual([]);
+  });
+
+  test('refuses what the judge refuses above, each at its field', () => {
+    const cases: [string, any, string][] = [];
+    const d1 = firstEmitted('Deployment'); d1.spec.replicas = 'two'; cases.push(['replicas', d1, 'spec.replicas']);
+    const d2 = firstEmitted('Deployment'); delete d2.spec.template.spec.containers[0].name;
+    cases.push(['container name', d2, 'spec.template.spec.containers[0].name']);
+    const d3 = firstEmitted('Deployment'); d3.spec.template.spec.containers[0].resources = { limits: { cpu: 'lots' } };
+    cases.push(['quantity', d3, 'spec.template.spec.containers[0].resources.limits.cpu']);
+    const np = firstEmitted('NetworkPolicy'); np.spec.ingress = [{ ports: [{ protocol: 6, port: 80 }] }];
+    cases.push(['protocol', np, 'spec.ingress[0].ports[0].protocol']);
+    const p = firstEmitted('AppProject'); p.spec.sourceRepos = 'https://github.com/acme/deployments';
+    cases.push(['sourceRepos', p, 'spec.sourceRepos']);
+    const a = firstEmitted('Application'); delete a.spec.destination;
+    cases.push(['destination', a, 'spec.destination']);
+    for (const [name, object, field] of cases) {
+      expect([name, schemaFindings([object]).map(f => [f.rule, f.field])]).toEqual([name, [['schema.valid', field]]]);
+    }
+    const old = firstEmitted('Deployment'); old.apiVersion = 'apps/v1beta1';
+    expect(schemaFindings([old]).map(f => f.rule)).toEqual(['schema.removed-api']);
+  });
+});
+
+/**
+ * Mutants of one emitted object of each kind: every leaf replaced by a value of another JSON type,
+ * and every field deleted in turn.
+ */
+function mutants(object: any): { what: string; object: any }[] {
+  const out: { what: string; object: any }[] = [];
+  const visit = (value: any, path: (string | number)[]) => {
+    if (path.length > 0 && !(path[0] === 'metadata' && path.length > 1)) {
+      const replacement = typeof value === 'string' ? 42 : typeof value === 'boolean' ? 'true' : typeof value === 'number' ? 'x' : 'x';
+      out.push({ what: `${path.join('.')} = ${JSON.stringify(replacement)}`, object: setAt(object, path, replacement) });
+      if (typeof path[path.length - 1] === 'string') out.push({ what: `delete ${path.join('.')}`, object: setAt(object, path, undefined) });
+    }
+    if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, [...path, Array.isArray(value) ? Number(k) : k]);
+    }
+  };
+  visit(object, []);
+  return out;
+}
+
+function setAt(object: any, path: (string | number)[], value: unknown): any {
+  const copy = clone(object);
+  const parent = path.slice(0, -1).reduce((o, k) => o[k], copy);
+  const key = path[path.length - 1];
+  if (value === undefined) delete parent[key]; else parent[key] = value;
+  return copy;
+}
+
+test('the gate refuses every mutant of an emitted object that the independent judge refuses', () => {
+  const oneOfEach = [...new Map(compiled.objects.map(o => [`${o.apiVersion} ${o.kind}`, o])).values()];
+  let refusedByJudge = 0;
+  const missed: string[] = [];
+  for (const original of oneOfEach) {
+    for (const { what, object } of mutants(original)) {
+      if (schemaViolation(object) === undefined) continue;
+      refusedByJudge++;
+      if (schemaFindings([object]).length === 0) missed.push(`${original.kind} ${what}`);
+    }
+  }
+  expect(missed).toEqual([]);
+  expect(refusedByJudge).toBeGreaterThan(200);
+});
+
+test('a manifest read from YAML 1.1 text: "yes" is a boolean, "\"true\"" is a string where a boolean belongs', () => {
+  const text = (value: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: debug, namespace: shop-production}
+spec:
+  hostNetwork: ${value}
+  containers: [{name: debug, image: busybox}]
+`;
+  expect(schemaFindings(readManifests(text('yes')))).toEqual([]);
+  expect(schemaFindings(readManifests(text('"true"'))).map(f => [f.field, f.message]))
+    .toEqual([['spec.hostNetwork', 'expected boolean, got string "true"']]);
 });

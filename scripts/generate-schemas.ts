@@ -65,13 +65,15 @@ interface EnumSpec {
 }
 
 const PROTOCOL: EnumSpec = { values: ['TCP', 'UDP', 'SCTP'], empty: true };
+/** The same where the field is a pointer: defaulted when absent, refused when "". */
+const PROTOCOL_POINTER: EnumSpec = { values: ['TCP', 'UDP', 'SCTP'] };
 const PULL_POLICY: EnumSpec = { values: ['Always', 'IfNotPresent', 'Never'], empty: true };
 const MESSAGE_POLICY: EnumSpec = { values: ['File', 'FallbackToLogsOnError'], empty: true };
 const TAINT_EFFECT = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 const QUOTA_SCOPES = ['Terminating', 'NotTerminating', 'BestEffort', 'NotBestEffort', 'PriorityClass', 'CrossNamespacePodAffinity'];
 const ACCESS_MODES: EnumSpec = { values: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'], items: true };
-const VOLUME_MODE: EnumSpec = { values: ['Block', 'Filesystem'], empty: true };
+const VOLUME_MODE: EnumSpec = { values: ['Block', 'Filesystem'] };
 const ADMISSION = 'io.k8s.api.admissionregistration.v1.';
 
 /** Enums the API server enforces (k8s.io/api v0.28 `+enum` types and their validation). */
@@ -81,8 +83,8 @@ const ENUMS: Record<string, Record<string, EnumSpec>> = {
   [core('ContainerPort')]: { protocol: PROTOCOL },
   [core('ServicePort')]: { protocol: PROTOCOL },
   [core('EndpointPort')]: { protocol: PROTOCOL },
-  'io.k8s.api.discovery.v1.EndpointPort': { protocol: PROTOCOL },
-  'io.k8s.api.networking.v1.NetworkPolicyPort': { protocol: PROTOCOL },
+  'io.k8s.api.discovery.v1.EndpointPort': { protocol: PROTOCOL_POINTER },
+  'io.k8s.api.networking.v1.NetworkPolicyPort': { protocol: PROTOCOL_POINTER },
   [core('PodSpec')]: {
     restartPolicy: { values: ['Always', 'OnFailure', 'Never'], empty: true },
     dnsPolicy: { values: ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'], empty: true },
@@ -128,7 +130,7 @@ const ENUMS: Record<string, Record<string, EnumSpec>> = {
     whenDeleted: { values: ['Retain', 'Delete'], empty: true }, whenScaled: { values: ['Retain', 'Delete'], empty: true },
   },
   [batch('CronJobSpec')]: { concurrencyPolicy: { values: ['Allow', 'Forbid', 'Replace'], empty: true } },
-  [batch('JobSpec')]: { completionMode: { values: ['NonIndexed', 'Indexed'], empty: true }, podReplacementPolicy: { values: ['TerminatingOrFailed', 'Failed'] } },
+  [batch('JobSpec')]: { completionMode: { values: ['NonIndexed', 'Indexed'] }, podReplacementPolicy: { values: ['TerminatingOrFailed', 'Failed'] } },
   [batch('PodFailurePolicyRule')]: { action: { values: ['FailJob', 'FailIndex', 'Ignore', 'Count'] } },
   [batch('PodFailurePolicyOnExitCodesRequirement')]: { operator: { values: ['In', 'NotIn'] } },
   'io.k8s.api.networking.v1.NetworkPolicySpec': { policyTypes: { values: ['Ingress', 'Egress'], items: true } },
@@ -136,23 +138,22 @@ const ENUMS: Record<string, Record<string, EnumSpec>> = {
   'io.k8s.api.autoscaling.v2.MetricSpec': { type: { values: ['ContainerResource', 'External', 'Object', 'Pods', 'Resource'] } },
   'io.k8s.api.autoscaling.v2.MetricTarget': { type: { values: ['AverageValue', 'Utilization', 'Value'] } },
   'io.k8s.api.autoscaling.v2.HPAScalingPolicy': { type: { values: ['Pods', 'Percent'] } },
-  'io.k8s.api.autoscaling.v2.HPAScalingRules': { selectPolicy: { values: ['Max', 'Min', 'Disabled'], empty: true } },
+  'io.k8s.api.autoscaling.v2.HPAScalingRules': { selectPolicy: { values: ['Max', 'Min', 'Disabled'] } },
   'io.k8s.api.policy.v1.PodDisruptionBudgetSpec': { unhealthyPodEvictionPolicy: { values: ['IfHealthyBudget', 'AlwaysAllow'] } },
   'io.k8s.api.rbac.v1.Subject': { kind: { values: ['User', 'Group', 'ServiceAccount'] } },
   'io.k8s.api.rbac.v1.RoleRef': { kind: { values: ['Role', 'ClusterRole'] }, apiGroup: { values: ['rbac.authorization.k8s.io'] } },
   [`${ADMISSION}ValidatingWebhook`]: {
-    failurePolicy: { values: ['Ignore', 'Fail'], empty: true }, matchPolicy: { values: ['Exact', 'Equivalent'], empty: true },
-    sideEffects: { values: ['None', 'NoneOnDryRun'] },
+    failurePolicy: { values: ['Ignore', 'Fail'] }, matchPolicy: { values: ['Exact', 'Equivalent'] }, sideEffects: { values: ['None', 'NoneOnDryRun'] },
   },
   [`${ADMISSION}MutatingWebhook`]: {
-    failurePolicy: { values: ['Ignore', 'Fail'], empty: true }, matchPolicy: { values: ['Exact', 'Equivalent'], empty: true },
-    sideEffects: { values: ['None', 'NoneOnDryRun'] }, reinvocationPolicy: { values: ['Never', 'IfNeeded'], empty: true },
+    failurePolicy: { values: ['Ignore', 'Fail'] }, matchPolicy: { values: ['Exact', 'Equivalent'] }, sideEffects: { values: ['None', 'NoneOnDryRun'] },
+    reinvocationPolicy: { values: ['Never', 'IfNeeded'] },
   },
   [`${ADMISSION}RuleWithOperations`]: {
-    operations: { values: ['*', 'CREATE', 'UPDATE', 'DELETE', 'CONNECT'], items: true }, scope: { values: ['*', 'Cluster', 'Namespaced'], empty: true },
+    operations: { values: ['*', 'CREATE', 'UPDATE', 'DELETE', 'CONNECT'], items: true }, scope: { values: ['*', 'Cluster', 'Namespaced'] },
   },
   'io.k8s.api.storage.v1.StorageClass': {
-    reclaimPolicy: { values: ['Delete', 'Retain'], empty: true }, volumeBindingMode: { values: ['Immediate', 'WaitForFirstConsumer'], empty: true },
+    reclaimPolicy: { values: ['Delete', 'Retain'] }, volumeBindingMode: { values: ['Immediate', 'WaitForFirstConsumer'] },
   },
   'io.k8s.api.storage.v1.CSIDriverSpec': {
     fsGroupPolicy: { values: ['ReadWriteOnceWithFSType', 'File', 'None'] }, volumeLifecycleModes: { values: ['Persistent', 'Ephemeral'], items: true },
@@ -467,20 +468,25 @@ interface Crd {
   readonly versions: { name: string; schema: Schema }[];
 }
 
-function readCrds(shared: string): Crd[] {
+/** The CRD files under `shared`, relative to it. */
+function crdFiles(shared: string): string[] {
   const dir = path.join(shared, 'crds');
   return fs.readdirSync(dir).sort().flatMap(source => fs.readdirSync(path.join(dir, source)).sort()
-    .filter(f => /\.ya?ml$/.test(f))
-    .flatMap(f => readManifests(fs.readFileSync(path.join(dir, source, f), 'utf8'), path.join('crds', source, f)))
-    .filter(o => o.kind === 'CustomResourceDefinition')
-    .map((crd): Crd => ({
+    .filter(f => /\.ya?ml$/.test(f)).map(f => path.posix.join('crds', source, f)));
+}
+
+function readCrds(shared: string): Crd[] {
+  return crdFiles(shared)
+    .flatMap(f => readManifests(fs.readFileSync(path.join(shared, f), 'utf8'), f).map(o => ({ o, source: f.split('/')[1] })))
+    .filter(({ o }) => o.kind === 'CustomResourceDefinition')
+    .map(({ o: crd, source }): Crd => ({
       source,
       group: crd.spec.group,
       kind: crd.spec.names.kind,
       namespaced: crd.spec.scope === 'Namespaced',
       versions: (crd.spec.versions as Schema[]).filter(v => v.served === true)
         .map(v => ({ name: v.name, schema: v.schema?.openAPIV3Schema ?? {} })),
-    })));
+    }));
 }
 
 function crds(list: Crd[]): { definitions: Record<string, Schema>; entries: (Entry & { namespaced: boolean })[] } {
@@ -514,6 +520,25 @@ function crds(list: Crd[]): { definitions: Record<string, Schema>; entries: (Ent
 
 const HEADER = '// Generated by scripts/generate-schemas.ts (npm run generate:schemas) from ../shared: do not edit.\n';
 
+const sha256 = (text: string | Buffer) => crypto.createHash('sha256').update(text).digest('hex');
+
+/** This generator's own sources, relative to the repository. */
+export const GENERATOR_SOURCES = ['scripts/generate-schemas.ts', 'policy/schema/patterns.ts'];
+
+/**
+ * Digests of everything the output depends on, recorded in kinds.json so that a test can tell in
+ * milliseconds that the committed validators are stale (the full `--check` regenerates them).
+ */
+export function inputDigests(shared: string): Record<string, string> {
+  const version = (pkg: string) => JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')).version as string;
+  return {
+    ...Object.fromEntries([DEFINITIONS, ...crdFiles(shared)].map(f => [`../shared/${f}`, sha256(fs.readFileSync(path.join(shared, f)))])),
+    ...Object.fromEntries(GENERATOR_SOURCES.map(f => [f, sha256(fs.readFileSync(path.join(ROOT, f)))])),
+    ajv: version('ajv'),
+    esbuild: version('esbuild'),
+  };
+}
+
 export function generate(shared: string): Record<string, string> {
   const raw = JSON.parse(fs.readFileSync(path.join(shared, DEFINITIONS), 'utf8')).definitions as Record<string, Schema>;
   const k8s = kubernetes(raw);
@@ -540,6 +565,7 @@ export function generate(shared: string): Record<string, string> {
   const builtinGroups = [...new Set(k8s.entries.map(e => e.apiVersion.includes('/') ? e.apiVersion.split('/')[0] : ''))].sort();
   const kinds = {
     kubernetes: KUBERNETES_VERSION,
+    inputs: inputDigests(shared),
     builtinGroups,
     kinds: entries.map(({ definition: _, ...e }) => e),
   };

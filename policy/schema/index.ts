@@ -1,4 +1,4 @@
-import { Json, POD_TEMPLATE_PATHS } from '../model';
+import { Json, POD_TEMPLATE_PATHS, podTemplateOf } from '../model';
 import KINDS from './kinds.json';
 import { matches, patternBySource, PATTERNS } from './patterns';
 import { REMOVED_APIS, REMOVED_GROUPS } from './removed-apis';
@@ -9,8 +9,9 @@ import type { Validator } from './validators';
  * Strict schema validation of one object, with the validators generated ahead of time by
  * scripts/generate-schemas.ts from the Kubernetes 1.28 OpenAPI and the CRDs in ../shared/crds.
  * Besides the schema (unknown fields, types, enums, required fields, label and name syntax) it
- * checks what the schema cannot say: the `metadata.name` syntax of each kind and the total size of
- * annotations. Findings name the exact field, e.g.
+ * checks what a schema cannot say and the API server refuses: the `metadata.name` syntax of each
+ * kind, the total size of annotations, unique container and volume names and mounts of volumes
+ * that exist in pods, and what RBAC bindings may refer to. Findings name the exact field, e.g.
  * `spec.template.spec.containers[0].securityContext.privilegd`.
  */
 
@@ -102,8 +103,12 @@ export function classify(apiVersion: unknown, kind: unknown): Classification {
 export function validateObject(object: Json, entry: KindEntry): SchemaProblem[] {
   const data = withoutNulls(object);
   const validate = VALIDATORS[entry.validator];
-  const problems: SchemaProblem[] = validate(data) ? [] : (validate.errors ?? []).flatMap(e => translate(e, data));
+  const errors = validate(data) ? [] : validate.errors ?? [];
+  // A value of the wrong type also fails its enum or pattern: report the type alone.
+  const mistyped = new Set(errors.filter(e => e.keyword === 'type').map(e => e.instancePath));
+  const problems = errors.filter(e => e.keyword === 'type' || !mistyped.has(e.instancePath)).flatMap(e => translate(e, data));
   problems.push(...nameProblems(data, entry), ...annotationSizeProblems(data, entry));
+  if (entry.source === BUILTIN) problems.push(...podProblems(data), ...bindingProblems(data, entry));
   const seen = new Set<string>();
   return problems.filter(p => {
     const key = `${p.field}\u0000${p.message}`;
@@ -295,4 +300,65 @@ function annotationSizeProblems(o: Json, entry: KindEntry): SchemaProblem[] {
       ? [{ field: `${path}.annotations`, message: `annotations total ${bytes} bytes, more than the ${ANNOTATIONS_LIMIT} the API server accepts` }]
       : [];
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pods: names the API server requires to be unique, and mounts of volumes that exist
+
+function podProblems(o: Json): SchemaProblem[] {
+  const pod = podTemplateOf(o);
+  if (!pod) return [];
+  const problems: SchemaProblem[] = [];
+  const containers = new Set<string>();
+  for (const { container, path } of pod.containers) {
+    const name = container?.name;
+    if (typeof name !== 'string') continue;
+    if (containers.has(name)) problems.push({ field: `${path}.name`, message: `duplicate container name ${JSON.stringify(name)} in the pod` });
+    containers.add(name);
+  }
+  const volumes = new Set<string>();
+  (Array.isArray(pod.spec.volumes) ? pod.spec.volumes : []).forEach((v: Json, i: number) => {
+    if (typeof v?.name !== 'string') return;
+    if (volumes.has(v.name)) problems.push({ field: `${pod.specPath}.volumes[${i}].name`, message: `duplicate volume name ${JSON.stringify(v.name)}` });
+    volumes.add(v.name);
+  });
+  for (const { container, path, list } of pod.containers) {
+    if (list === 'ephemeralContainers') continue; // may mount the volumes of the pod they join, also outside the set
+    (Array.isArray(container?.volumeMounts) ? container.volumeMounts : []).forEach((m: Json, i: number) => {
+      if (typeof m?.name === 'string' && !volumes.has(m.name)) {
+        problems.push({ field: `${path}.volumeMounts[${i}].name`, message: `no volume named ${JSON.stringify(m.name)} in the pod` });
+      }
+    });
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RBAC bindings (pkg/apis/rbac/validation): what a binding may refer to and how subjects are named
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+function bindingProblems(o: Json, entry: KindEntry): SchemaProblem[] {
+  if (entry.apiVersion !== `${RBAC_GROUP}/v1` || (entry.kind !== 'RoleBinding' && entry.kind !== 'ClusterRoleBinding')) return [];
+  const cluster = entry.kind === 'ClusterRoleBinding';
+  const problems: SchemaProblem[] = [];
+  if (cluster && o.roleRef?.kind === 'Role') {
+    problems.push({ field: 'roleRef.kind', message: 'a ClusterRoleBinding can refer only to a ClusterRole' });
+  }
+  (Array.isArray(o.subjects) ? o.subjects : []).forEach((s: Json, i: number) => {
+    if (s === null || typeof s !== 'object') return;
+    const at = `subjects[${i}]`;
+    if (s.kind === 'ServiceAccount') {
+      if (typeof s.apiGroup === 'string' && s.apiGroup !== '') problems.push({ field: `${at}.apiGroup`, message: 'must be "" (or absent) for a ServiceAccount' });
+      if (cluster && (typeof s.namespace !== 'string' || s.namespace === '')) {
+        problems.push({ field: `${at}.namespace`, message: 'required: a ServiceAccount subject of a ClusterRoleBinding needs its namespace' });
+      }
+      if (typeof s.name === 'string' && s.name !== '' && !matches('dnsSubdomain', s.name)) {
+        problems.push({ field: `${at}.name`, message: `${JSON.stringify(s.name)} is not ${PATTERNS.dnsSubdomain.rule}` });
+      }
+    } else if ((s.kind === 'User' || s.kind === 'Group') && typeof s.apiGroup === 'string' && s.apiGroup !== '' && s.apiGroup !== RBAC_GROUP) {
+      problems.push({ field: `${at}.apiGroup`, message: `must be ${JSON.stringify(RBAC_GROUP)} for a ${s.kind}` });
+    }
+  });
+  return problems;
 }
