@@ -1,5 +1,5 @@
 import {
-  canI, describeObject, deniesAll, EXCEPTION_PREFIX, DepartureEntry, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
+  canI, describeObject, deniesAll, policyRule, rbacIndex, EXCEPTION_PREFIX, DepartureEntry, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
 } from '../policy';
 
 type Json = Record<string, any>;
@@ -53,7 +53,10 @@ export interface AppProjectEntry {
 /** Verbs the report asks `canI` about, the dangerous ones included so that they show when granted. */
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate'];
 /** Resources always asked about, granted or not, so that a broad grant shows through them. */
-const SENSITIVE: [string, string][] = [['', 'secrets'], ['', 'pods/exec'], ['', 'namespaces'], ['rbac.authorization.k8s.io', 'clusterroles']];
+const SENSITIVE: [string, string][] = [
+  ['', 'secrets'], ['', 'pods/exec'], ['', 'pods/attach'], ['', 'pods/portforward'], ['', 'serviceaccounts/token'], ['', 'namespaces'], ['', 'nodes/proxy'],
+  ['rbac.authorization.k8s.io', 'clusterroles'],
+];
 
 const labelsText = (labels: Json | undefined) => Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || 'all pods';
 
@@ -78,12 +81,16 @@ export function buildReport(objects: Json[], gate: GateResult): SecurityReport {
     };
   });
 
+  // Ask about every resource a rule names: the set's roles, and the built-in and aggregated roles its bindings use.
+  const rbac = rbacIndex(ctx.rbac);
+  const rules = [
+    ...ctx.ofKind('Role', 'ClusterRole').flatMap(role => (Array.isArray(role.rules) ? role.rules as unknown[] : []).map(policyRule)),
+    ...rbac.bindings.flatMap(b => b.role ? rbac.effectiveRules(b.role).map(g => g.rule) : []),
+  ];
   const granted = new Map<string, [string, string]>();
-  for (const role of ctx.ofKind('Role', 'ClusterRole')) {
-    for (const rule of (role.rules ?? []) as Json[]) {
-      for (const group of (rule.apiGroups ?? []) as string[]) {
-        for (const resource of (rule.resources ?? []) as string[]) granted.set(`${group}/${resource}`, [group, resource]);
-      }
+  for (const rule of rules) {
+    for (const group of rule.apiGroups) {
+      for (const resource of rule.resources) granted.set(`${group}/${resource}`, [group, resource]);
     }
   }
   for (const [group, resource] of SENSITIVE) granted.set(`${group}/${resource}`, [group, resource]);
@@ -93,7 +100,9 @@ export function buildReport(objects: Json[], gate: GateResult): SecurityReport {
     can: [undefined, ...ctx.namespaces()].map(ns => ({
       where: ns ?? 'cluster-wide',
       grants: resources.map(([group, resource]) => {
-        const verbs = VERBS.filter(verb => canI(ctx.rbac, subject, verb, group, resource, ns));
+        // A verb granted only by rules limited to resourceNames shows as such.
+        const verbs = VERBS.filter(verb => canI(ctx.rbac, subject, verb, group, resource, ns))
+          .map(verb => canI(ctx.rbac, subject, verb, group, resource, ns, { name: '' }) ? verb : `${verb} (named objects only)`);
         return verbs.length ? `${group ? `${resource}.${group}` : resource}: ${verbs.join(', ')}` : '';
       }).filter(Boolean),
     })).filter(c => c.grants.length > 0),

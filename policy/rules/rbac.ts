@@ -156,6 +156,7 @@ const ESCALATION_CONTENT: AccessRequest[] = [
 const EXEC: AccessRequest[] = ['pods/exec', 'pods/attach', 'pods/portforward']
   // `get` too: exec, attach and port-forward over WebSocket are GET requests, authorized as `get`.
   .flatMap(resource => ['create', 'get'].map(verb => ({ verb, group: '', resource })));
+const SECRETS_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 const TOKEN: AccessRequest = { verb: 'create', group: '', resource: 'serviceaccounts/token' };
 const NODE_PROXY: AccessRequest[] = [
   ...['get', 'create', 'update', 'patch', 'delete'].map(verb => ({ verb, group: '', resource: 'nodes/proxy' })),
@@ -218,6 +219,35 @@ export const RBAC_RULES: Rule[] = [
       (b, who) => b.namespace === who.namespace ? [] : inScope(['get', 'list', 'watch'].map(verb => ({ verb, group: '', resource: 'secrets' })), b),
       (who, b, granted) => `${who.text} can read Secrets ${scopeText(b)} (through ${via(granted[0].grant)})`,
     ),
+  },
+  {
+    id: 'rbac.secrets-access', family: 'rbac', severity: 'error', title: 'access to Secrets, even in the own namespace, has a reason',
+    fix: 'create Secrets outside Git (External Secrets, Sealed Secrets) and grant no access to them; or give the deployer secrets: { reason } (exception secrets on the Role), or waive with the reason',
+    check: ctx => {
+      const idx = index(ctx);
+      const seen = new Set<string>();
+      // Written in a role of the set: the finding sits on that role (where ScopedDeployer writes its
+      // `secrets` exception), once per rule; granted by a built-in role: on the binding.
+      return judged(ctx).filter(j => j.binding.kind === 'RoleBinding' && j.accounts.namespace === j.binding.namespace).flatMap(j => {
+        const granted = SECRETS_VERBS.flatMap(verb => {
+          const grant = idx.allows(j.binding, { verb, group: '', resource: 'secrets', namespace: j.binding.namespace });
+          return grant ? [{ verb, grant }] : [];
+        });
+        if (granted.length === 0) return [];
+        const inSet = granted.filter(g => !g.grant.builtin);
+        if (inSet.length === 0) {
+          return [{ object: j.binding.object, field: `subjects[${j.index}]`,
+            message: `${j.accounts.text} can ${granted.map(g => g.verb).join(', ')} Secrets in ${j.binding.namespace} (through ${via(granted[0].grant)})` }];
+        }
+        return inSet.flatMap(({ grant }) => {
+          const key = `${roleText(grant.role)}\u0000${grant.index}`;
+          if (seen.has(key)) return [];
+          seen.add(key);
+          const verbs = inSet.filter(g => g.grant === grant).map(g => g.verb);
+          return [{ object: grant.role, field: `rules[${grant.index}]`, message: `grants ${verbs.join(', ')} on Secrets in ${j.binding.namespace} to ${j.accounts.text}` }];
+        });
+      });
+    },
   },
   {
     id: 'rbac.cluster-scoped-create', family: 'rbac', severity: 'error', title: 'no service account creates cluster-scoped objects',
