@@ -300,6 +300,7 @@ export class RbacIndex {
   private readonly effectiveMemo = new Map<RoleEntry, Grant[]>();
   private readonly aggregatedMemo = new Map<RoleEntry, RoleEntry[]>();
   private readonly userMemo = new Map<string, UserBindings>();
+  private readonly grantMemo = new Map<string, Map<string, GrantPath[]>>();
   private readonly clusterRoles: RoleEntry[] = [];
 
   constructor(objects: readonly Json[]) {
@@ -377,15 +378,33 @@ export class RbacIndex {
   }
 
   /** The first grant through which `user` (in `groups`) may make `request`, or undefined. */
-  public whoGrants(user: string, request: AccessRequest, groups: readonly string[] = groupsOf(user)): GrantPath | undefined {
+  public whoGrants(user: string, request: AccessRequest, groups?: readonly string[]): GrantPath | undefined {
     const req = normalize(request);
-    const mine = this.bindingsOf(user, groups);
-    const candidates = req.namespace === undefined ? mine.cluster : [...mine.cluster, ...mine.byNamespace.get(req.namespace) ?? []];
-    for (const { binding, subjectIndex } of candidates) {
-      const grant = this.allows(binding, req);
-      if (grant) return { binding, subjectIndex, grant };
+    for (const path of this.grantsFor(user, groups, req.namespace)) {
+      if (ruleAllows(path.grant.rule, req)) return path;
     }
     return undefined;
+  }
+
+  /**
+   * Every rule that reaches `user` for requests in `namespace` (undefined: cluster-scoped), through
+   * ClusterRoleBindings and that namespace's RoleBindings; memoized, since the report asks about
+   * every account, namespace, resource and verb.
+   */
+  private grantsFor(user: string, groups: readonly string[] | undefined, namespace: string | undefined): GrantPath[] {
+    const userKey = groups === undefined ? user : [user, ...groups].join('\u0000');
+    let perNamespace = this.grantMemo.get(userKey);
+    if (!perNamespace) this.grantMemo.set(userKey, perNamespace = new Map());
+    const nsKey = namespace ?? '\u0001';
+    let paths = perNamespace.get(nsKey);
+    if (!paths) {
+      const mine = this.bindingsOf(user, groups ?? groupsOf(user));
+      const bindings = namespace === undefined ? mine.cluster : [...mine.cluster, ...mine.byNamespace.get(namespace) ?? []];
+      paths = bindings.flatMap(({ binding, subjectIndex }) => binding.role
+        ? this.effectiveRules(binding.role).map(grant => ({ binding, subjectIndex, grant })) : []);
+      perNamespace.set(nsKey, paths);
+    }
+    return paths;
   }
 
   /** The rule through which `binding` allows `request` (its scope included), or undefined. */
