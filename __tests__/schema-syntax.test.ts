@@ -14,6 +14,10 @@ const CASES: Record<PatternName, { good: string[]; bad: string[] }> = {
     bad: ['', 'A', 'ABC', 'aBc', 'A1', 'A-1', '1-A', '-', 'a-', '-a', '1-', '-1', '_', 'a_', '_a', 'a_b', '1_', '_1', '1_2',
       '.', 'a.', '.a', 'a.b', '1.', '.1', '1.2', ' ', 'a ', ' a', 'a b', '1 ', ' 1', '1 2', a(64), 'a\n'],
   },
+  namespace: {
+    good: ['', 'default', 'shop-production', '0', a(63)],
+    bad: ['Shop', 'a.b', 'a_b', '-a', 'a-', a(64)],
+  },
   dnsSubdomain: {
     good: ['a', 'ab', 'abc', 'a1', 'a-1', 'a--1--2--b', '0', '01', '012', '1a', '1-a', '1--a--b--2', 'a.a', 'ab.a', 'abc.a',
       'a1.a', 'a-1.a', 'a--1--2--b.a', 'a.1', 'ab.1', '0.a', '1-a.a', '0.1', '1--a--b--2.1', 'a.b.c.d.e', 'aa.bb.cc.dd.ee',
@@ -128,6 +132,7 @@ describe('apiVersion and kind', () => {
     ['v1', 'Ingress', 'unknown-kind'],
     ['batch/v2', 'Job', 'unknown-kind'],
     ['apps/V1', 'Deployment', 'unknown-kind'],
+    ['app/v1', 'Deployment', 'unknown-kind'],
     ['', 'Pod', 'unknown-kind'],
     ['v1', '', 'unknown-kind'],
     ['external-secrets.io/v1beta1', 'ExternalSecret', 'unknown-kind'],

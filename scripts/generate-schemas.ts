@@ -162,7 +162,7 @@ const ENUMS: Record<string, Record<string, EnumSpec>> = {
 
 /** String fields with a syntax the API server checks (`items` for lists of such strings). */
 const SYNTAX: Record<string, Record<string, PatternName | { items: PatternName }>> = {
-  [OBJECT_META]: { namespace: 'dnsLabel' },
+  [OBJECT_META]: { namespace: 'namespace' },
   [core('Container')]: { name: 'dnsLabel' },
   [core('EphemeralContainer')]: { name: 'dnsLabel' },
   [core('Volume')]: { name: 'dnsLabel' },

@@ -86,6 +86,13 @@ export function classify(apiVersion: unknown, kind: unknown): Classification {
       message: `Kubernetes ${KUBERNETES_VERSION} serves no kind ${kind} in ${apiVersion}${hint}`,
     };
   }
+  if (!group.includes('.')) {
+    // A CRD's group always has a dot (apiextensions validation), so this can only be a typo.
+    return {
+      status: 'unknown-kind', field: 'apiVersion',
+      message: `no API group ${JSON.stringify(group)} in Kubernetes ${KUBERNETES_VERSION}, and a CRD's group always contains a dot`,
+    };
+  }
   if (CRD_GROUPS.has(group) && servedAs.length > 0) {
     const source = ENTRIES.find(e => e.kind === kind && groupOf(e.apiVersion) === group)!.source;
     return {

@@ -24,6 +24,11 @@ export const PATTERNS = {
     source: `^(?=.{1,63}$)${LABEL_PIECE}$`,
     rule: 'a DNS-1123 label: at most 63 lowercase alphanumerics or "-", starting and ending alphanumeric',
   },
+  namespace: {
+    // "" is "not set": the namespace of the request (kubectl's context, Argo CD's destination).
+    source: `^(?:(?=.{1,63}$)${LABEL_PIECE})?$`,
+    rule: 'a namespace name (a DNS-1123 label): at most 63 lowercase alphanumerics or "-", starting and ending alphanumeric',
+  },
   dnsSubdomain: {
     source: `^(?=.{1,253}$)${LABEL_PIECE}(?:\\.${LABEL_PIECE})*$`,
     rule: 'a DNS-1123 subdomain: at most 253 characters, dot-separated lowercase alphanumerics or "-", each part starting and ending alphanumeric',
