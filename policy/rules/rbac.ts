@@ -156,6 +156,15 @@ const ESCALATION_CONTENT: AccessRequest[] = [
 const EXEC: AccessRequest[] = ['pods/exec', 'pods/attach', 'pods/portforward']
   // `get` too: exec, attach and port-forward over WebSocket are GET requests, authorized as `get`.
   .flatMap(resource => ['create', 'get'].map(verb => ({ verb, group: '', resource })));
+/**
+ * Writes that change a Namespace object. The status and finalize subresources count: their update
+ * strategies reset only spec (status) or status (finalize), so labels and annotations sent
+ * through them are kept.
+ */
+const NAMESPACE_WRITES: AccessRequest[] = [
+  ...['update', 'patch', 'delete'].map(verb => ({ verb, group: '', resource: 'namespaces' })),
+  ...['namespaces/status', 'namespaces/finalize'].flatMap(resource => ['update', 'patch'].map(verb => ({ verb, group: '', resource }))),
+];
 const SECRETS_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 const TOKEN: AccessRequest = { verb: 'create', group: '', resource: 'serviceaccounts/token' };
 const NODE_PROXY: AccessRequest[] = [
@@ -261,12 +270,13 @@ export const RBAC_RULES: Rule[] = [
     id: 'rbac.own-namespace', family: 'rbac', severity: 'error', waivable: false, title: 'no account can change its Namespace',
     fix: 'grant at most get/list/watch on namespaces; the platform team owns Namespace objects and their Pod Security labels',
     check: grantRule(
-      b => ['update', 'patch', 'delete'].map(verb => ({ verb, group: '', resource: 'namespaces', namespace: b.namespace })),
+      b => NAMESPACE_WRITES.map(r => ({ ...r, namespace: b.namespace })),
       (who, b, granted) => {
         const what = b.namespace === undefined ? 'every Namespace, its own included'
           : who.namespace === b.namespace || who.namespace === '*' ? `its own Namespace ${b.namespace}` : `Namespace ${b.namespace}`;
-        return `${who.text} can ${granted.map(g => g.req.verb).join(', ')} ${what} (through ${via(granted[0].grant)}), e.g. relabel it to enforce: privileged`;
+        return `${who.text} can ${unique(granted.map(g => g.req.resource === 'namespaces' ? g.req.verb : `${g.req.verb} (${g.req.resource})`)).join(', ')} ${what} (through ${via(granted[0].grant)}), e.g. relabel it to enforce: privileged`;
       },
+      { probes: NAMESPACE_WRITES, message: granted => `it grants ${unique(granted.map(resourceText)).join(', ')}, which changes Namespace objects (e.g. their Pod Security labels)` },
     ),
   },
   {
