@@ -14,10 +14,6 @@ const CASES: Record<PatternName, { good: string[]; bad: string[] }> = {
     bad: ['', 'A', 'ABC', 'aBc', 'A1', 'A-1', '1-A', '-', 'a-', '-a', '1-', '-1', '_', 'a_', '_a', 'a_b', '1_', '_1', '1_2',
       '.', 'a.', '.a', 'a.b', '1.', '.1', '1.2', ' ', 'a ', ' a', 'a b', '1 ', ' 1', '1 2', a(64), 'a\n'],
   },
-  namespace: {
-    good: ['', 'default', 'shop-production', '0', a(63)],
-    bad: ['Shop', 'a.b', 'a_b', '-a', 'a-', a(64)],
-  },
   dnsSubdomain: {
     good: ['a', 'ab', 'abc', 'a1', 'a-1', 'a--1--2--b', '0', '01', '012', '1a', '1-a', '1--a--b--2', 'a.a', 'ab.a', 'abc.a',
       'a1.a', 'a-1.a', 'a--1--2--b.a', 'a.1', 'ab.1', '0.a', '1-a.a', '0.1', '1--a--b--2.1', 'a.b.c.d.e', 'aa.bb.cc.dd.ee',
@@ -107,6 +103,12 @@ describe('the syntaxes are checked where the API server checks them', () => {
     }, { namespace: 'Shop' })).sort()).toEqual([
       'metadata.namespace', 'spec.containers[0].env[0].name', 'spec.containers[0].name', 'spec.containers[0].ports[0].name', 'spec.volumes[0].name',
     ]);
+  });
+
+  test('"" is "not set" for a namespace and a port name, and a required name for a container', () => {
+    expect(findings(pod({ containers: [{ name: '', image: 'busybox', ports: [{ name: '', containerPort: 80 }] }] }, { namespace: '' })))
+      .toEqual(['spec.containers[0].name']);
+    expect(findings({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ name: '', port: 80 }] } })).toEqual([]);
   });
 
   test('a Service selector is a label map', () => {

@@ -33,7 +33,7 @@ import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { transformSync } from 'esbuild';
 import { readManifests } from '../policy/reader';
-import { PatternName, PATTERNS } from '../policy/schema/patterns';
+import { emptyOr, PatternName, PATTERNS } from '../policy/schema/patterns';
 
 type Schema = Record<string, any>;
 
@@ -160,17 +160,26 @@ const ENUMS: Record<string, Record<string, EnumSpec>> = {
   },
 };
 
-/** String fields with a syntax the API server checks (`items` for lists of such strings). */
-const SYNTAX: Record<string, Record<string, PatternName | { items: PatternName }>> = {
-  [OBJECT_META]: { namespace: 'namespace' },
-  [core('Container')]: { name: 'dnsLabel' },
-  [core('EphemeralContainer')]: { name: 'dnsLabel' },
-  [core('Volume')]: { name: 'dnsLabel' },
-  [core('ContainerPort')]: { name: 'portName' },
-  [core('ServicePort')]: { name: 'dnsLabel' },
-  [core('EnvVar')]: { name: 'envVarName' },
-  [`${META}LabelSelectorRequirement`]: { key: 'labelKey', values: { items: 'labelValue' } },
-  [core('NodeSelectorRequirement')]: { key: 'labelKey' },
+interface Syntax {
+  readonly pattern: PatternName;
+  /** "" means "not set" here. */
+  readonly emptyOk?: boolean;
+  /** The property is a list of such strings. */
+  readonly items?: boolean;
+}
+
+/** String fields with a syntax the API server checks. */
+const SYNTAX: Record<string, Record<string, Syntax>> = {
+  // "" is the namespace of the request (kubectl's context, Argo CD's destination).
+  [OBJECT_META]: { namespace: { pattern: 'dnsLabel', emptyOk: true } },
+  [core('Container')]: { name: { pattern: 'dnsLabel' } },
+  [core('EphemeralContainer')]: { name: { pattern: 'dnsLabel' } },
+  [core('Volume')]: { name: { pattern: 'dnsLabel' } },
+  [core('ContainerPort')]: { name: { pattern: 'portName', emptyOk: true } },
+  [core('ServicePort')]: { name: { pattern: 'dnsLabel', emptyOk: true } },
+  [core('EnvVar')]: { name: { pattern: 'envVarName' } },
+  [`${META}LabelSelectorRequirement`]: { key: { pattern: 'labelKey' }, values: { pattern: 'labelValue', items: true } },
+  [core('NodeSelectorRequirement')]: { key: { pattern: 'labelKey' } },
 };
 
 /** Maps whose keys and values are labels (ValidateLabels in the API server). */
@@ -327,9 +336,9 @@ function tighten(definitions: Record<string, Schema>): void {
   for (const [name, props] of Object.entries(SYNTAX)) {
     for (const [property, syntax] of Object.entries(props)) {
       const p = propertyOf(definitions, name, property);
-      const target = typeof syntax === 'string' ? p : p.items;
+      const target = syntax.items ? p.items : p;
       if (target?.type !== 'string') throw new Error(`generate-schemas: ${name}.${property} is not a string`);
-      target.pattern = PATTERNS[typeof syntax === 'string' ? syntax : syntax.items].source;
+      target.pattern = (syntax.emptyOk ? emptyOr(syntax.pattern) : PATTERNS[syntax.pattern]).source;
     }
   }
   for (const [name, props] of Object.entries(LABEL_MAPS)) {

@@ -24,11 +24,6 @@ export const PATTERNS = {
     source: `^(?=.{1,63}$)${LABEL_PIECE}$`,
     rule: 'a DNS-1123 label: at most 63 lowercase alphanumerics or "-", starting and ending alphanumeric',
   },
-  namespace: {
-    // "" is "not set": the namespace of the request (kubectl's context, Argo CD's destination).
-    source: `^(?:(?=.{1,63}$)${LABEL_PIECE})?$`,
-    rule: 'a namespace name (a DNS-1123 label): at most 63 lowercase alphanumerics or "-", starting and ending alphanumeric',
-  },
   dnsSubdomain: {
     source: `^(?=.{1,253}$)${LABEL_PIECE}(?:\\.${LABEL_PIECE})*$`,
     rule: 'a DNS-1123 subdomain: at most 253 characters, dot-separated lowercase alphanumerics or "-", each part starting and ending alphanumeric',
@@ -74,7 +69,14 @@ export const PATTERNS = {
 
 export type PatternName = keyof typeof PATTERNS;
 
-const BY_SOURCE = new Map<string, NamedPattern>(Object.values(PATTERNS).map(p => [p.source, p]));
+/** The pattern of a field where "" means "not set" (e.g. an unnamed port, the request's namespace). */
+export function emptyOr(name: PatternName): NamedPattern {
+  const { source, rule } = PATTERNS[name];
+  return { source: `^(?:${source.slice(1, -1)})?$`, rule: `empty or ${rule}` };
+}
+
+const BY_SOURCE = new Map<string, NamedPattern>(Object.keys(PATTERNS)
+  .flatMap(name => [PATTERNS[name as PatternName], emptyOr(name as PatternName)]).map(p => [p.source, p]));
 
 /** The named pattern with this source, if it is one of ours (CRDs bring their own patterns). */
 export function patternBySource(source: string): NamedPattern | undefined {
