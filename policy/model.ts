@@ -217,8 +217,9 @@ export class ManifestContext {
   /** Every service account named by a binding or defined as an object, as `system:serviceaccount:ns:name`. */
   public serviceAccounts(): string[] {
     return this.once('serviceAccounts', () => {
+      // A ServiceAccount subject without namespace names one only in a RoleBinding (rbac.subject reports the others).
       const subjects = this.subjects().flatMap(({ binding, subject: s }) => s.kind === 'ServiceAccount'
-        ? [`system:serviceaccount:${s.namespace ?? namespaceOf(binding)}:${s.name}`]
+        ? [`system:serviceaccount:${s.namespace || namespaceOf(binding)}:${s.name}`].filter(u => parseServiceAccount(u))
         : s.kind === 'User' && parseServiceAccount(String(s.name)) ? [String(s.name)] : []);
       const defined = this.ofKind('ServiceAccount').map(sa => `system:serviceaccount:${namespaceOf(sa)}:${sa.metadata?.name}`);
       return [...new Set([...subjects, ...defined])].sort();
