@@ -1,4 +1,4 @@
-import { Json, POD_TEMPLATE_PATHS, podTemplateOf } from '../model';
+import { isClusterScoped, Json, POD_TEMPLATE_PATHS, podTemplateOf } from '../model';
 import KINDS from './kinds.json';
 import { matches, patternBySource, PATTERNS } from './patterns';
 import { REMOVED_APIS, REMOVED_GROUPS } from './removed-apis';
@@ -9,9 +9,10 @@ import type { Validator } from './validators';
  * Strict schema validation of one object, with the validators generated ahead of time by
  * scripts/generate-schemas.ts from the Kubernetes 1.28 OpenAPI and the CRDs in ../shared/crds.
  * Besides the schema (unknown fields, types, enums, required fields, label and name syntax) it
- * checks what a schema cannot say and the API server refuses: the `metadata.name` syntax of each
- * kind, the total size of annotations, unique container and volume names and mounts of volumes
- * that exist in pods, and what RBAC bindings may refer to. Findings name the exact field, e.g.
+ * checks what a schema cannot say and the API server refuses or silently changes: the
+ * `metadata.name` syntax of each kind, the total size of annotations, a namespace on a
+ * cluster-scoped object, unique container and volume names and mounts of volumes that exist in
+ * pods, and what RBAC bindings may refer to. Findings name the exact field, e.g.
  * `spec.template.spec.containers[0].securityContext.privilegd`.
  */
 
@@ -115,7 +116,7 @@ export function validateObject(object: Json, entry: KindEntry): SchemaProblem[] 
   const mistyped = new Set(errors.filter(e => e.keyword === 'type').map(e => e.instancePath));
   const problems = errors.filter(e => e.keyword === 'type' || !mistyped.has(e.instancePath)).flatMap(e => translate(e, data));
   problems.push(...nameProblems(data, entry), ...annotationSizeProblems(data, entry));
-  if (entry.source === BUILTIN) problems.push(...podProblems(data), ...bindingProblems(data, entry));
+  if (entry.source === BUILTIN) problems.push(...scopeProblems(data), ...podProblems(data), ...bindingProblems(data, entry));
   const seen = new Set<string>();
   return problems.filter(p => {
     const key = `${p.field}\u0000${p.message}`;
@@ -307,6 +308,14 @@ function annotationSizeProblems(o: Json, entry: KindEntry): SchemaProblem[] {
       ? [{ field: `${path}.annotations`, message: `annotations total ${bytes} bytes, more than the ${ANNOTATIONS_LIMIT} the API server accepts` }]
       : [];
   });
+}
+
+/** The API server silently drops the namespace of a cluster-scoped object: it only misleads readers. */
+function scopeProblems(o: Json): SchemaProblem[] {
+  const ns = o.metadata?.namespace;
+  return isClusterScoped(o) && typeof ns === 'string' && ns !== ''
+    ? [{ field: 'metadata.namespace', message: `a ${o.kind} is cluster-scoped: the API server drops its namespace ${JSON.stringify(ns)}` }]
+    : [];
 }
 
 // ---------------------------------------------------------------------------------------------
