@@ -128,11 +128,9 @@ function unusedRoles(ctx: ManifestContext): Json[] {
   });
 }
 
-const anyNamespace = (b: ResolvedBinding) => b.namespace;
-
 /** Requests that let an account give itself rights it does not have. */
 function escalationProbes(b: ResolvedBinding): AccessRequest[] {
-  const namespace = anyNamespace(b);
+  const namespace = b.namespace;
   const probes: AccessRequest[] = [
     { verb: 'escalate', group: RBAC_GROUP, resource: 'roles', namespace },
     { verb: 'bind', group: RBAC_GROUP, resource: 'roles', namespace },
@@ -149,9 +147,8 @@ function escalationProbes(b: ResolvedBinding): AccessRequest[] {
     { verb: 'impersonate', group: 'authentication.k8s.io', resource: 'userextras/scopes' },
   ];
 }
-const ESCALATION_CONTENT: AccessRequest[] = [
-  ...escalationProbes({ kind: 'ClusterRoleBinding', object: {}, subjects: [] }),
-];
+/** What a role's own rules are asked, when no binding says where they apply: everything a ClusterRoleBinding could grant. */
+const ESCALATION_CONTENT: AccessRequest[] = escalationProbes({ kind: 'ClusterRoleBinding', object: {}, subjects: [] });
 
 const EXEC: AccessRequest[] = ['pods/exec', 'pods/attach', 'pods/portforward']
   // `get` too: exec, attach and port-forward over WebSocket are GET requests, authorized as `get`.
