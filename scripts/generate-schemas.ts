@@ -227,14 +227,25 @@ const REQUIRED: Record<string, string[]> = {
 };
 
 /**
- * Not required here because the rule `schema.selector` owns everything about workload selectors
- * (missing, empty, not matching the template), so one mistake gives one finding.
+ * Not required here, though the definitions say so:
+ * - workload selectors, because the rule `schema.selector` owns everything about them (missing,
+ *   empty, not matching the template), so one mistake gives one finding;
+ * - fields the OpenAPI marks required only because their Go field lacks `omitempty`, which the
+ *   API server's validation does not require (a NetworkPolicy without podSelector selects every
+ *   pod; a pod failure rule names onExitCodes or onPodConditions; a StatefulSet may have no
+ *   serviceName; an absent priority value or revision is 0; a header value may be empty).
  */
 const NOT_REQUIRED: Record<string, string[]> = {
   [apps('DeploymentSpec')]: ['selector'],
   [apps('ReplicaSetSpec')]: ['selector'],
-  [apps('StatefulSetSpec')]: ['selector'],
+  [apps('StatefulSetSpec')]: ['selector', 'serviceName'],
   [apps('DaemonSetSpec')]: ['selector'],
+  'io.k8s.api.networking.v1.NetworkPolicySpec': ['podSelector'],
+  [batch('PodFailurePolicyRule')]: ['onPodConditions'],
+  [core('LimitRangeSpec')]: ['limits'],
+  [core('HTTPHeader')]: ['value'],
+  'io.k8s.api.scheduling.v1.PriorityClass': ['value'],
+  [apps('ControllerRevision')]: ['revision'],
 };
 
 /** Lists the server requires to be non-empty. */
@@ -360,7 +371,10 @@ function tighten(definitions: Record<string, Schema>): void {
     definitions[name].required = [...new Set([...definitions[name].required ?? [], ...required])];
   }
   for (const [name, dropped] of Object.entries(NOT_REQUIRED)) {
-    definitions[name].required = (definitions[name].required ?? []).filter((r: string) => !dropped.includes(r));
+    for (const property of dropped) {
+      if (!definitions[name].required?.includes(property)) throw new Error(`generate-schemas: ${name}.${property} is not required anyway`);
+    }
+    definitions[name].required = definitions[name].required.filter((r: string) => !dropped.includes(r));
   }
   for (const [name, lists] of Object.entries(NON_EMPTY)) {
     for (const property of lists) propertyOf(definitions, name, property).minItems = 1;

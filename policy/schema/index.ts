@@ -338,6 +338,9 @@ function podProblems(o: Json): SchemaProblem[] {
     if (volumes.has(v.name)) problems.push({ field: `${pod.specPath}.volumes[${i}].name`, message: `duplicate volume name ${JSON.stringify(v.name)}` });
     volumes.add(v.name);
   });
+  // A StatefulSet's volume claim templates are volumes of its pods too.
+  const claims = o.kind === 'StatefulSet' && Array.isArray(o.spec?.volumeClaimTemplates) ? o.spec.volumeClaimTemplates : [];
+  for (const c of claims) if (typeof c?.metadata?.name === 'string') volumes.add(c.metadata.name);
   for (const { container, path, list } of pod.containers) {
     if (list === 'ephemeralContainers') continue; // may mount the volumes of the pod they join, also outside the set
     (Array.isArray(container?.volumeMounts) ? container.volumeMounts : []).forEach((m: Json, i: number) => {
