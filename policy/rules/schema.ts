@@ -41,6 +41,8 @@ function selects(selector: Json, labels: Json): boolean | undefined {
     if (!isObject(e) || typeof e.key !== 'string') return undefined;
     const values: unknown = e.values ?? [];
     if (!Array.isArray(values)) return undefined;
+    // In and NotIn need values, Exists and DoesNotExist take none (schema.valid reports it).
+    if ((e.operator === 'In' || e.operator === 'NotIn') !== (values.length > 0)) return undefined;
     const value = has(e.key) ? labels[e.key] : undefined;
     switch (e.operator) {
       case 'In': if (value === undefined || !values.includes(value)) return false; break;
