@@ -141,6 +141,9 @@ describe('apiVersion and kind', () => {
     ['external-secrets.io/v1beta1', 'SecretStore', 'unknown-crd'],
     ['monitoring.coreos.com/v1', 'ServiceMonitor', 'unknown-crd'],
     ['snapshot.storage.k8s.io/v1', 'VolumeSnapshot', 'unknown-crd'],
+    ['example.com/v1alpha', 'Widget', 'unknown-crd'],
+    ['example.com/', 'Widget', 'unknown-kind'],
+    ['/v1', 'Widget', 'unknown-kind'],
   ])('%s %s is %s', (apiVersion, kind, status) => {
     expect(classify(apiVersion, kind).status).toBe(status);
   });

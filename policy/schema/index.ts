@@ -49,7 +49,8 @@ export type Classification =
   | { readonly status: 'known'; readonly entry: KindEntry }
   | { readonly status: 'removed' | 'unknown-kind' | 'unknown-crd'; readonly field: 'apiVersion' | 'kind'; readonly message: string };
 
-const API_VERSION = /^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$/;
+/** `group/version` or a core `version`; a CRD's version may be any DNS-1035 label. */
+const API_VERSION = /^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
 
 /** Whether the object's type is one we have a schema for, and if not, why. */
 export function classify(apiVersion: unknown, kind: unknown): Classification {
