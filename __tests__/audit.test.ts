@@ -64,7 +64,7 @@ test('exits 1 on vendor YAML that breaks rules, and lists each finding with its 
   expect(code).toBe(1);
   expect(out).toContain('error pss.baseline.host-namespaces [Deployment vendor/agent] spec.template.spec.hostNetwork: hostNetwork shares the node\'s namespace');
   expect(out).toContain('error image.digest-pinned [Deployment vendor/agent] spec.template.spec.containers[0].image: image vendor/agent:latest can change without a commit. Fix: pin the image');
-  expect(out).toContain('error network.default-deny [Deployment vendor/agent]');
+  expect(out).toContain('error network.default-deny [Namespace vendor] metadata.name');
 });
 
 test('gives machines the same findings as JSON', () => {

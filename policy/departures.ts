@@ -30,11 +30,11 @@ export interface Departure {
 }
 
 /** What each construct exception relaxes: `<what>` or `<what>.<subject>`. */
-const EXCEPTIONS: Readonly<Record<string, { rules: readonly string[]; subject?: boolean }>> = {
+export const EXCEPTIONS: Readonly<Record<string, { rules: readonly string[]; subject?: boolean }>> = {
   'writable-root-filesystem': { rules: ['hardening.read-only-root'] },
   'run-as-root': { rules: ['hardening.run-as-non-root'] },
   'capability': { rules: ['hardening.added-capabilities'], subject: true },
-  'internet': { rules: ['network.allow-all'] },
+  'internet': { rules: ['network.internet'] },
   'secrets': { rules: ['rbac.secrets-access'] },
 };
 

@@ -1,4 +1,4 @@
-import { ContainerRef, Json, PodTemplate } from '../model';
+import { ContainerRef, Json, POD_TEMPLATE_PATHS, podTemplateOf, PodTemplate } from '../model';
 import { Rule } from '../rule';
 
 /**
@@ -28,6 +28,15 @@ function effective(pod: PodTemplate, container: Json, key: string): unknown {
 }
 
 export const HARDENING_RULES: Rule[] = [
+  {
+    id: 'hardening.pod-template', family: 'hardening', severity: 'error', waivable: false, title: 'every workload has a pod template the gate can read',
+    fix: 'give the workload its pod template as an object (spec.template.spec, or spec for a Pod)',
+    // A pod spec that is missing or not an object escapes every pod rule: not judged is not passed.
+    check: ctx => Object.keys(POD_TEMPLATE_PATHS).flatMap(kind => ctx.ofKind(kind)).filter(o => !podTemplateOf(o)).map(o => ({
+      object: o, field: POD_TEMPLATE_PATHS[o.kind] ? `${POD_TEMPLATE_PATHS[o.kind]}.spec` : 'spec',
+      message: 'the pod template is missing or not an object, so no pod rule could judge it',
+    })),
+  },
   {
     id: 'hardening.run-as-non-root', family: 'hardening', severity: 'error', title: 'containers run as a non-root user',
     fix: 'set securityContext.runAsNonRoot: true and a non-zero runAsUser on the pod, or give the workload a run-as-root exception with its reason',
