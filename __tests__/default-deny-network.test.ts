@@ -128,13 +128,13 @@ describe('DefaultDenyNetwork: refusals', () => {
 
   test.each(['0.0.0.0/0', '::/0'])('refuses %s without a reason', cidr => {
     const err = refusal({ egress: [{ name: 'internet', podSelector: API, peers: [{ cidr }], ports: [{ port: 443 }] }] });
-    expect(err.message).toBe('[test/net] egress.internet.reason: an exception needs a reason of at least 10 characters (got nothing). '
-      + 'Fix: say in egress.internet.reason why this workload needs it, e.g. "binds port 443 inside the container"');
+    expect(err.message).toBe('[test/net] egress.internet.reason: an exception needs a reason of at least 10 visible characters, on one line (got nothing). '
+      + 'Fix: say in egress.internet.reason, on one line, why this workload needs it, e.g. "binds port 443 inside the container"');
   });
 
   test('refuses 0.0.0.0/0 with a reason that is too short', () => {
     const err = refusal({ egress: [{ name: 'internet', podSelector: API, peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: 443 }], reason: 'needed' }] });
-    expect(err.message).toContain('[test/net] egress.internet.reason: an exception needs a reason of at least 10 characters (got "needed")');
+    expect(err.message).toContain('[test/net] egress.internet.reason: an exception needs a reason of at least 10 visible characters, on one line (it has 6 visible characters) (got "needed")');
   });
 
   test('accepts 0.0.0.0/0 with a reason and writes the reason as an annotation', () => {
@@ -239,7 +239,7 @@ describe('DefaultDenyNetwork: the internet, judged as the gate judges it', () =>
   });
 
   test('refuses a reason of invisible characters', () => {
-    expect(refusal({ egress: [out('web', ['0.0.0.0/0'], '\u200b'.repeat(12))] }).message).toMatch(/egress\.web\.reason: the reason must have at least 10 visible characters/);
+    expect(refusal({ egress: [out('web', ['0.0.0.0/0'], '\u200b'.repeat(12))] }).message).toMatch(/egress\.web\.reason: an exception needs a reason of at least 10 visible characters, on one line \(it has 0 visible characters\)/);
   });
 
   test('accepts ranges below the threshold without a reason, and writes no exception', () => {

@@ -52,12 +52,12 @@ describe('a reason', () => {
   test.each([
     ['ten visible characters', 'batch-like', undefined],
     ['words in another script', 'nur für den Übergang', undefined],
-    ['an empty string', '', /has 0/],
-    ['spaces and tabs', ' \t    \t      ', /has 0/],
-    ['zero-width joiners between letters', 'a\u200db\u200dc\u200dd\u200de', /has 5/],
-    ['a line separator', 'first half\u2028second half', /one line/],
-    ['a carriage return', 'first half\rsecond half', /one line/],
-    ['a number', 1234567890123, /must be a string/],
+    ['an empty string', '', /has 0 visible/],
+    ['spaces and tabs', ' \t    \t      ', /has 0 visible/],
+    ['zero-width joiners between letters', 'a\u200db\u200dc\u200dd\u200de', /has 5 visible/],
+    ['a line separator', 'first half\u2028second half', /more than one line/],
+    ['a carriage return', 'first half\rsecond half', /more than one line/],
+    ['a number', 1234567890123, /not a string/],
   ])('%s', (_, reason, problem) => {
     const got = reasonProblem(reason);
     if (problem === undefined) expect(got).toBeUndefined(); else expect(got).toMatch(problem);

@@ -128,15 +128,15 @@ describe('HardenedDeployment: user and exceptions', () => {
 
   test('refuses an exception with no reason and shows what a reason looks like', () => {
     const err = refusal({ exceptions: { runAsRoot: {} as any } }, 'baseline');
-    expect(err.message).toBe('[test/api] exceptions.runAsRoot.reason: an exception needs a reason of at least 10 characters '
-      + '(got nothing). Fix: say in exceptions.runAsRoot.reason why this workload needs it, e.g. "binds port 443 inside the container"');
+    expect(err.message).toBe('[test/api] exceptions.runAsRoot.reason: an exception needs a reason of at least 10 visible characters, on one line '
+      + '(got nothing). Fix: say in exceptions.runAsRoot.reason, on one line, why this workload needs it, e.g. "binds port 443 inside the container"');
   });
 
   test('refuses an exception whose reason is too short, even padded with spaces', () => {
     const err = refusal({ exceptions: { writableRootFilesystem: { reason: '   tmp     ' } } });
-    expect(err.message).toMatch(/^\[test\/api\] exceptions\.writableRootFilesystem\.reason: an exception needs a reason of at least 10 characters/);
+    expect(err.message).toMatch(/^\[test\/api\] exceptions\.writableRootFilesystem\.reason: an exception needs a reason of at least 10 visible characters, on one line/);
     expect(err.message).toContain('(got "   tmp     ")');
-    expect(err.message).toContain('Fix: say in exceptions.writableRootFilesystem.reason why this workload needs it');
+    expect(err.message).toContain('Fix: say in exceptions.writableRootFilesystem.reason, on one line, why this workload needs it');
   });
 
   test('writableRootFilesystem exception writes the annotation and makes the root filesystem writable', () => {
@@ -169,9 +169,9 @@ describe('HardenedDeployment: capabilities', () => {
 
   test('refuses NET_BIND_SERVICE without a reason', () => {
     const err = refusal({ exceptions: { capabilities: [{ capability: 'NET_BIND_SERVICE' } as any] } });
-    expect(err.message).toMatch(/^\[test\/api\] exceptions\.capabilities\[0\]\.reason: an exception needs a reason of at least 10 characters/);
+    expect(err.message).toMatch(/^\[test\/api\] exceptions\.capabilities\[0\]\.reason: an exception needs a reason of at least 10 visible characters, on one line/);
     expect(err.message).toContain('(got nothing)');
-    expect(err.message).toContain('Fix: say in exceptions.capabilities[0].reason why this workload needs it');
+    expect(err.message).toContain('Fix: say in exceptions.capabilities[0].reason, on one line, why this workload needs it');
   });
 
   test('refuses a baseline capability (CHOWN) in a restricted namespace and says it needs baseline', () => {

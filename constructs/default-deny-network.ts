@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
 import { AddressRange, describeReach, internetReach, ipBlockRanges, isInternet, parseCidr, reachesPublic } from '../policy/cidr';
-import { reasonProblem } from '../policy/departures';
 import { refuse } from '../policy/errors';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkInteger, checkReason } from './validate';
@@ -158,8 +157,6 @@ export class DefaultDenyNetwork extends Construct {
             `narrow the CIDRs, or say in ${a.field}.reason why this workload needs the internet`);
         }
         checkReason(this, `${a.field}.reason`, a.reason);
-        const problem = reasonProblem(a.reason);
-        if (problem) refuse(this, `${a.field}.reason`, a.reason, problem, `say in ${a.field}.reason, on one line, why this workload needs the internet`);
       }
     }
     const policy = new k8s.KubeNetworkPolicy(this, name, {

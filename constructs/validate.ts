@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { REASON_RULE, reasonProblem } from '../policy/departures';
 import { refuse } from '../policy/errors';
 
 // Props may be computed or parsed from JSON, so the types the compiler saw are re-checked here.
@@ -28,12 +29,14 @@ export function checkInteger(scope: IConstruct | string, field: string, value: u
   return value;
 }
 
+/** A reason for a departure: the same test as the gate's (10 visible characters, one line). */
 export function checkReason(scope: IConstruct | string, field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim().length < 10) {
-    refuse(scope, field, value, 'an exception needs a reason of at least 10 characters',
-      `say in ${field} why this workload needs it, e.g. "binds port 443 inside the container"`);
+  const problem = reasonProblem(value);
+  if (problem !== undefined) {
+    refuse(scope, field, value, `an exception needs ${REASON_RULE}${value === undefined ? '' : ` (${problem})`}`,
+      `say in ${field}, on one line, why this workload needs it, e.g. "binds port 443 inside the container"`);
   }
-  return value.trim();
+  return (value as string).trim();
 }
 
 /** Kubernetes resource quantity, e.g. `100m`, `0.5`, `256Mi`, `1G`. */

@@ -45,13 +45,16 @@ const LINE_BREAK = /[\n\r\u0085\u2028\u2029\v\f]/;
 
 export const MIN_REASON = 10;
 
-/** Why `reason` is not a usable reason, or `undefined` when it is. */
+/** Why `reason` is not a usable reason (`it ...`), or `undefined` when it is. */
 export function reasonProblem(reason: unknown): string | undefined {
-  if (typeof reason !== 'string') return `the reason must be a string (got ${reason === null ? 'null' : typeof reason})`;
-  if (LINE_BREAK.test(reason)) return 'the reason must be one line';
+  if (typeof reason !== 'string') return `it is not a string but ${reason === null ? 'null' : typeof reason}`;
+  if (LINE_BREAK.test(reason)) return 'it runs over more than one line';
   const visible = [...reason.replace(INVISIBLE, '')].length;
-  return visible < MIN_REASON ? `the reason must have at least ${MIN_REASON} visible characters (has ${visible})` : undefined;
+  return visible < MIN_REASON ? `it has ${visible} visible characters` : undefined;
 }
+
+/** The requirement, for messages. */
+export const REASON_RULE = `a reason of at least ${MIN_REASON} visible characters, on one line`;
 
 /** The annotation maps of an object that departures may sit in: its own, and its pod template's. */
 function annotationMaps(object: Json): { at: string; annotations: Json }[] {
@@ -82,7 +85,7 @@ export function departuresOf(object: Json, catalogue: readonly Rule[]): Departur
       const rule = catalogue.find(r => r.id === id);
       const problem = !rule ? `no rule has the id ${id}`
         : rule.waivable === false ? `${id} cannot be waived: ${unwaivableWhy(rule)}`
-          : reasonProblem(raw);
+          : reasonFinding(raw);
       return [{ ...base, kind: 'waiver', rules: rule ? [id] : [], ...(problem ? { problem } : {}) }];
     }
     if (annotation.startsWith(EXCEPTION_PREFIX)) {
@@ -92,11 +95,16 @@ export function departuresOf(object: Json, catalogue: readonly Rule[]): Departur
       const known = Object.prototype.hasOwnProperty.call(EXCEPTIONS, name) ? EXCEPTIONS[name] : undefined;
       const problem = !known || (known.subject === true) !== (subject !== undefined) || subject === ''
         ? `no exception is called ${what} (known: ${Object.entries(EXCEPTIONS).map(([k, e]) => e.subject ? `${k}.<name>` : k).join(', ')})`
-        : reasonProblem(raw);
+        : reasonFinding(raw);
       return [{ ...base, kind: 'exception', rules: known?.rules ?? [], ...(subject ? { subject } : {}), ...(problem ? { problem } : {}) }];
     }
     return [];
   }));
+}
+
+function reasonFinding(raw: unknown): string | undefined {
+  const problem = reasonProblem(raw);
+  return problem && `a departure needs ${REASON_RULE}; ${problem}`;
 }
 
 function unwaivableWhy(rule: Rule): string {
