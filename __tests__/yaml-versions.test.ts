@@ -17,3 +17,9 @@ test('the reader takes YAML 1.1 booleans and octals where 1.2 takes strings', ()
   expect(readManifests(text)[0].spec).toEqual({ hostNetwork: true, hostPID: true, x: 420 });
   expect(parseAllDocuments(text, { version: '1.2' })[0].toJS().spec).toEqual({ hostNetwork: 'yes', hostPID: 'on', x: 644 });
 });
+
+test('refuses YAML merge keys, which go-yaml v2 (the API server) and the YAML spec apply in different orders', () => {
+  const text = 'apiVersion: v1\nkind: Pod\nspec:\n  hostNetwork: false\n  <<: {hostNetwork: true}\n';
+  expect(() => readManifests(text, 'pod.yaml')).toThrow(/pod\.yaml:5: YAML merge keys/);
+  expect(readManifests('apiVersion: v1\nkind: ConfigMap\ndata: {"<<": quoted is a plain key}\n')[0].data).toEqual({ '<<': 'quoted is a plain key' });
+});

@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, Tags } from 'yaml';
+import { isScalar, LineCounter, parseAllDocuments, Tags, visit } from 'yaml';
 import { Json } from './model';
 
 /**
@@ -44,13 +44,21 @@ const customTags = (tags: Tags): Tags => tags.filter(t => typeof t === 'string'
  */
 export function readManifests(text: string, file = '<input>'): Json[] {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', customTags, uniqueKeys: true, lineCounter, prettyErrors: false });
+  const docs = parseAllDocuments(text, { version: '1.1', customTags, uniqueKeys: true, lineCounter, prettyErrors: false, merge: false });
   const lineOf = (offset: number | undefined) => lineCounter.linePos(offset ?? 0).line;
   const objects: Json[] = [];
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     const error = doc.errors[0];
     if (error) throw new ManifestReadError(file, lineOf(error.pos[0]), error.message.split('\n')[0]);
     const line = lineOf(doc.contents?.range?.[0] ?? doc.range[0]);
+    // go-yaml v2 applies a `<<` merge where it stands, so a merged value overrides a key written
+    // before it, where the YAML spec (and this library) keeps the written key: two readings of
+    // one file. Refuse merge keys rather than guess which one the cluster will see.
+    visit(doc, { Pair: (_, pair) => {
+      if (isScalar(pair.key) && (pair.key.source === '<<' || pair.key.value === '<<') && pair.key.type !== 'QUOTE_DOUBLE' && pair.key.type !== 'QUOTE_SINGLE') {
+        throw new ManifestReadError(file, lineOf(pair.key.range?.[0]), 'YAML merge keys (<<) are refused: Kubernetes and YAML tools read them differently; write the keys out');
+      }
+    } });
     const value = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value) || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
