@@ -58,6 +58,10 @@ describe('a reason', () => {
     ['a line separator', 'first half\u2028second half', /more than one line/],
     ['a carriage return', 'first half\rsecond half', /more than one line/],
     ['a number', 1234567890123, /not a string/],
+    ['blank braille patterns', '\u2800'.repeat(12), /has 0 visible/],
+    ['bare combining marks', '\u0301'.repeat(12), /has 0 visible/],
+    ['private-use characters', '\ue000'.repeat(12), /has 0 visible/],
+    ['lone surrogates', '\ud800'.repeat(12), /has 0 visible/],
   ])('%s', (_, reason, problem) => {
     const got = reasonProblem(reason);
     if (problem === undefined) expect(got).toBeUndefined(); else expect(got).toMatch(problem);

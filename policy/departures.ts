@@ -38,8 +38,12 @@ export const EXCEPTIONS: Readonly<Record<string, { rules: readonly string[]; sub
   'secrets': { rules: ['rbac.secrets-access'] },
 };
 
-/** Characters that show nothing: controls, format characters (zero-width spaces, bidi marks), separators and other default-ignorables. */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}\s]/gu;
+/**
+ * A character that shows something: a letter, digit, punctuation or symbol. Controls, format
+ * characters, separators, bare combining marks, private-use, unassigned and lone surrogates,
+ * default-ignorables (Hangul fillers) and the blank braille pattern do not count.
+ */
+const VISIBLE = /^(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}]$/u;
 /** Line breaks in any spelling: a reason on two lines could forge lines in the report. */
 const LINE_BREAK = /[\n\r\u0085\u2028\u2029\v\f]/;
 
@@ -49,7 +53,7 @@ export const MIN_REASON = 10;
 export function reasonProblem(reason: unknown): string | undefined {
   if (typeof reason !== 'string') return `it is not a string but ${reason === null ? 'null' : typeof reason}`;
   if (LINE_BREAK.test(reason)) return 'it runs over more than one line';
-  const visible = [...reason.replace(INVISIBLE, '')].length;
+  const visible = [...reason].filter(ch => VISIBLE.test(ch)).length;
   return visible < MIN_REASON ? `it has ${visible} visible characters` : undefined;
 }
 
