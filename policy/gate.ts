@@ -61,7 +61,8 @@ export function checkManifests(objects: Json[]): GateResult {
       .find(d => d.rules.includes(rule.id) && (d.subject === undefined || d.subject === v.subject));
     if (departure) excused.set(departure, (excused.get(departure) ?? 0) + 1);
     return {
-      rule: rule.id, severity: rule.severity, title: rule.title, object: describeObject(v.object), field: v.field,
+      // A rule that could not judge fails the gate even when its findings are only warnings.
+      rule: rule.id, severity: UNJUDGED.has(v) ? 'error' : rule.severity, title: rule.title, object: describeObject(v.object), field: v.field,
       message: v.message, fix: rule.fix, ...(departure ? { waiver: departure.reason } : {}),
     };
   }));
@@ -81,14 +82,18 @@ export function checkManifests(objects: Json[]): GateResult {
  * A rule's violations; a rule that fails on input it did not expect has not judged it, and
  * what the gate cannot judge is a finding, never a pass.
  */
+const UNJUDGED = new WeakSet<RuleViolation>();
+
 function judge(rule: Rule, ctx: ManifestContext): RuleViolation[] {
   try {
     return rule.check(ctx);
   } catch (e) {
-    return [{
+    const unjudged: RuleViolation = {
       object: { kind: 'ManifestSet', metadata: { name: '(all objects)' } }, field: '',
       message: `the rule could not judge this set (${(e as Error).message}); some object holds a value of an unexpected type`,
-    }];
+    };
+    UNJUDGED.add(unjudged);
+    return [unjudged];
   }
 }
 
