@@ -247,6 +247,36 @@ describe('HardenedDeployment: environment', () => {
     expect(container(objects).env).toEqual([{ name: 'LOG_LEVEL', value: 'info' }, { name: 'REDIS_ADDR', value: 'redis:6379' }]);
   });
 
+  test.each([
+    ['DATABASE_URL', 'postgres://app:hunter2@db:5432/app', 'a URL with a password'],
+    ['UPSTREAM', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'a JSON Web Token'],
+  ])('refuses a literal %s that holds a credential whatever its name, never repeating it', (name, secret, what) => {
+    const err = refusal({ env: { [name]: secret } });
+    expect(err.message).toBe(`[test/api] env.${name}: holds ${what} but is a literal that would be committed to Git `
+      + `(got "<redacted>"). Fix: take it from a Secret: ${name}: { secretKeyRef: { name: "<secret>", key: "<key>" } }`);
+    expect(err.message).not.toContain('hunter2');
+  });
+
+  test('accepts a URL whose password is a $(VAR) taken from a Secret', () => {
+    const env = { DB_PASSWORD: { secretKeyRef: { name: 'db', key: 'password' } }, DATABASE_URL: 'postgres://app:$(DB_PASSWORD)@db:5432/app' };
+    expect(container(synth({ env })).env[1]).toEqual({ name: 'DATABASE_URL', value: 'postgres://app:$(DB_PASSWORD)@db:5432/app' });
+  });
+
+  test.each([
+    [{ args: ['--log-level=info', '--password=hunter2'] }, 'args[1]', 'a literal --password= flag'],
+    [{ command: ['/app', '--dsn', 'postgres://app:hunter2@db/app'] }, 'command[2]', 'a URL with a password'],
+    [{ command: ['mysql'], args: ['-h', 'db', '-phunter2'] }, 'args[2]', 'a literal -p<password> flag'],
+  ] as [Partial<Props>, string, string][])('refuses a credential in the command line (%j)', (props, field, what) => {
+    const err = refusal(props);
+    expect(err.message).toMatch(new RegExp(`^\\[test/api\\] ${field.replace(/[[\]]/g, '\\$&')}: holds ${what}, which would be committed to Git \\(got "<redacted>"\\)`));
+    expect(err.message).not.toContain('hunter2');
+  });
+
+  test('accepts a command line that refers to a credential in the environment', () => {
+    expect(container(synth({ args: ['--password=$(DB_PASSWORD)', '--password-file=/run/secrets/db'] })).args)
+      .toEqual(['--password=$(DB_PASSWORD)', '--password-file=/run/secrets/db']);
+  });
+
   test('refuses an env value with both secretKeyRef and configMapKeyRef', () => {
     const err = refusal({
       env: { DATABASE_URL: { secretKeyRef: { name: 'db', key: 'url' }, configMapKeyRef: { name: 'db', key: 'url' } } },

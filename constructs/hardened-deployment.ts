@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
-import { looksLikeCredential } from '../policy/credentials';
+import { credentialInValue, credentialsInArgv, looksLikeCredential } from '../policy/credentials';
 import { refuse } from '../policy/errors';
 import { howToPin, parsePinnedImage } from '../policy/image';
 import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } from '../policy/pod-security';
@@ -240,8 +240,7 @@ export class HardenedDeployment extends Construct {
               name: this.name,
               image,
               imagePullPolicy: 'IfNotPresent',
-              command: props.command?.map((c, i) => checkString(this, `command[${i}]`, c)),
-              args: props.args?.map((a, i) => checkString(this, `args[${i}]`, a, true)),
+              ...checkCommandLine(this, props.command, props.args),
               ports: this.ports.length
                 ? this.ports.map(p => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' }))
                 : undefined,
@@ -363,8 +362,10 @@ function checkEnv(scope: Construct, env: Record<string, EnvValue>): k8s.EnvVar[]
     const field = `env.${name}`;
     if (!ENV_NAME.test(name)) refuse(scope, field, name, 'is not a valid variable name', 'use letters, digits and "_", not starting with a digit');
     if (typeof value === 'string') {
-      if (looksLikeCredential(name)) {
-        refuse(scope, field, '<redacted>', 'looks like a credential but is a literal that would be committed to Git',
+      const held = credentialInValue(value);
+      const found = looksLikeCredential(name) ? 'looks like a credential' : held && `holds ${held}`;
+      if (found) {
+        refuse(scope, field, '<redacted>', `${found} but is a literal that would be committed to Git`,
           `take it from a Secret: ${name}: { secretKeyRef: { name: "<secret>", key: "<key>" } }`);
       }
       return { name, value };
@@ -387,6 +388,21 @@ function checkEnv(scope: Construct, env: Record<string, EnvValue>): k8s.EnvVar[]
     return { name, valueFrom: { [kinds[0]]: { name: ref.name, key: ref.key } } };
   });
   return vars.length ? vars : undefined;
+}
+
+/** The container's command and args, refusing literal credentials in them (see {@link credentialsInArgv}). */
+function checkCommandLine(scope: Construct, command: string[] | undefined, args: string[] | undefined) {
+  const checked = {
+    command: command?.map((c, i) => checkString(scope, `command[${i}]`, c)),
+    args: args?.map((a, i) => checkString(scope, `args[${i}]`, a, true)),
+  };
+  const fields = [...(checked.command ?? []).map((_, i) => `command[${i}]`), ...(checked.args ?? []).map((_, i) => `args[${i}]`)];
+  const [first] = credentialsInArgv([...checked.command ?? [], ...checked.args ?? []]);
+  if (first) {
+    refuse(scope, fields[first.index], '<redacted>', `holds ${first.what}, which would be committed to Git`,
+      'put the credential in a Secret, take it into an environment variable with secretKeyRef and refer to it: "--password=$(DB_PASSWORD)"');
+  }
+  return checked;
 }
 
 function checkEnvFrom(scope: Construct, sources: EnvSource[]): k8s.EnvFromSource[] | undefined {

@@ -56,3 +56,73 @@ export function looksLikeCredential(name: string): boolean {
   const at = words.reduce((found, w, i) => (credentialAt(w, i) ? i : found), -1);
   return at >= 0 && !words.slice(at + 1).some(w => POINTER_WORDS.includes(w));
 }
+
+/** A value that only refers to another variable (`$(DB_PASSWORD)`, `${DB_PASSWORD}`, `$DB_PASSWORD`): Kubernetes or a shell fills it in at run time. */
+const REFERENCE = /^(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*)+$/;
+
+/**
+ * Credentials recognisable by their VALUE, whatever the variable is called, each with what a
+ * finding says it found (never the value). Token prefixes are the ones the issuers publish for
+ * secret scanning; a looser length than the issuer's keeps truncated or test tokens caught.
+ * PEM certificates and public keys are public (a ConfigMap's `ca.crt` is normal), so only private
+ * key blocks count.
+ */
+export const CREDENTIAL_VALUES: readonly { readonly what: string; readonly pattern: RegExp }[] = Object.freeze([
+  { what: 'a PEM private key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/ },
+  { what: 'a JSON Web Token', pattern: /(?<![\w-])eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/ },
+  { what: 'a GitHub token', pattern: /(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,})/ },
+  { what: 'a GitLab token', pattern: /(?<![\w-])gl(?:pat|dt|rt|cbt|ptt|ft|imt|agent|oas)-[\w-]{20,}/ },
+  { what: 'a Slack token', pattern: /(?<![\w-])xox[abposr]-[A-Za-z0-9-]{10,}/ },
+  { what: 'a Slack webhook URL', pattern: /hooks\.slack\.com\/(?:services|workflows)\/[A-Za-z0-9/]{20,}/ },
+  { what: 'an AWS access key id', pattern: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])/ },
+  { what: 'a Stripe secret key', pattern: /(?<![\w-])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|(?<![\w-])whsec_[A-Za-z0-9]{20,}/ },
+  { what: 'an OpenAI or Anthropic API key', pattern: /(?<![\w-])sk-(?:proj-|ant-)?[\w-]{20,}/ },
+  { what: 'a Google API key', pattern: /(?<![\w-])AIza[\w-]{35}/ },
+  { what: 'an npm token', pattern: /(?<![\w-])npm_[A-Za-z0-9]{36}/ },
+  { what: 'a PyPI token', pattern: /(?<![\w-])pypi-AgE[\w-]{50,}/ },
+  { what: 'a Docker Hub token', pattern: /(?<![\w-])dckr_pat_[\w-]{20,}/ },
+  { what: 'a SendGrid API key', pattern: /(?<![\w-])SG\.[\w-]{16,}\.[\w-]{16,}/ },
+  { what: 'a Hugging Face token', pattern: /(?<![\w-])hf_[A-Za-z0-9]{30,}/ },
+  { what: 'a DigitalOcean token', pattern: /(?<![\w-])do[opr]_v1_[a-f0-9]{64}/ },
+  { what: 'a Shopify token', pattern: /(?<![\w-])shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}/ },
+  { what: 'a HashiCorp Vault token', pattern: /(?<![\w-])hv[sb]\.[\w-]{24,}/ },
+]);
+
+/** `scheme://user:password@host`; the user may be empty (`redis://:password@host`). */
+const URL_PASSWORD = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/g;
+/** `password=...` in a connection string, a query or a properties file (`;Password=x`, `?password=x`, `db.password=x`). */
+const KEYWORD_PASSWORD = /(?:^|[\s;&?,.])(?:password|passwd|pwd|accountkey|sharedaccesskey)[ \t]*=[ \t]*([^\s;&,]+)/gi;
+
+/**
+ * What credential `value` holds, if it holds one it shows by its form: a URL or connection string
+ * with a password (unless the password is a `$(VAR)` reference), a private key, a JWT or a token
+ * of {@link CREDENTIAL_VALUES}. The answer describes it and never quotes it.
+ */
+export function credentialInValue(value: string): string | undefined {
+  for (const [pattern, what] of [[URL_PASSWORD, 'a URL with a password'], [KEYWORD_PASSWORD, 'a connection string with a password']] as const) {
+    for (const m of value.matchAll(pattern)) {
+      if (!REFERENCE.test(m[1])) return what;
+    }
+  }
+  return CREDENTIAL_VALUES.find(c => c.pattern.test(value))?.what;
+}
+
+/** mysql and friends take the password glued to `-p`: `mysql -phunter2`. */
+const GLUED_PASSWORD_TOOLS = /(?:^|\/)(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mariadb|mariadb-dump|mariadb-admin)$/;
+
+/**
+ * Credentials in a container's command line (`command` then `args`, as one list): any item that
+ * holds a credential value, a `--<credential name>=<literal>` flag (`--password=hunter2`,
+ * `--api-key=x`; `--password=$(DB_PASSWORD)` is fine) and, for mysql tools, `-p<password>`.
+ * Flags whose value is the next item are not judged: `--no-password host` cannot be told apart.
+ */
+export function credentialsInArgv(argv: readonly string[]): { index: number; what: string }[] {
+  const mysql = argv.some(a => GLUED_PASSWORD_TOOLS.test(a));
+  return argv.flatMap((arg, index) => {
+    const flag = /^--?([A-Za-z][\w.-]*)=(.+)$/s.exec(arg);
+    const what = credentialInValue(arg)
+      ?? (flag && looksLikeCredential(flag[1]) && !REFERENCE.test(flag[2]) ? `a literal --${flag[1]}= flag` : undefined)
+      ?? (mysql && /^-p./s.test(arg) && !REFERENCE.test(arg.slice(2)) ? 'a literal -p<password> flag' : undefined);
+    return what ? [{ index, what }] : [];
+  });
+}
