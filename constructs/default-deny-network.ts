@@ -21,6 +21,7 @@ export interface NetworkPeer {
 
 /** A port the allowed traffic goes to. */
 export interface NetworkPort {
+  /** @asType integer @minimum 1 @maximum 65535 */
   readonly port: number;
   /** @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP';

@@ -12,11 +12,11 @@ import { checkDnsLabel, checkInteger, checkQuantity, checkReason, checkString, q
 export interface WorkloadPort {
   /** IANA service name, used by the Service's `targetPort` and by probes, e.g. `http`. */
   readonly name: string;
-  /** The container port. */
+  /** The container port. @asType integer @minimum 1 @maximum 65535 */
   readonly port: number;
   /** @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP';
-  /** The port the Service exposes. @default - the container port */
+  /** The port the Service exposes. @asType integer @minimum 1 @maximum 65535 @default - the container port */
   readonly servicePort?: number;
 }
 
@@ -65,13 +65,13 @@ export interface WorkloadProbe {
   readonly httpGet?: { readonly path: string; readonly port: string | number };
   readonly tcpSocket?: { readonly port: string | number };
   readonly exec?: { readonly command: string[] };
-  /** @default 0 */
+  /** @asType integer @default 0 */
   readonly initialDelaySeconds?: number;
-  /** @default 10 */
+  /** @asType integer @default 10 */
   readonly periodSeconds?: number;
-  /** @default 1 */
+  /** @asType integer @default 1 */
   readonly timeoutSeconds?: number;
-  /** @default 3 */
+  /** @asType integer @default 3 */
   readonly failureThreshold?: number;
 }
 
@@ -119,7 +119,7 @@ export interface HardenedDeploymentProps {
   readonly image: string;
   /** Name of the Deployment, its ServiceAccount, Service and PodDisruptionBudget. @default - the construct id */
   readonly name?: string;
-  /** @default 1 */
+  /** @asType integer @default 1 */
   readonly replicas?: number;
   /** Ports; with any, a ClusterIP Service is created. @default - no ports, no Service */
   readonly ports?: WorkloadPort[];
@@ -137,11 +137,11 @@ export interface HardenedDeploymentProps {
   readonly writablePaths?: WritablePath[];
   /** @default - see {@link WorkloadProbes} */
   readonly probes?: WorkloadProbes;
-  /** Non-zero UID the container runs as; match it to the image's user. @default 65532 (distroless `nonroot`) */
+  /** Non-zero UID the container runs as; match it to the image's user (65532 is distroless `nonroot`). @asType integer @default 65532 */
   readonly runAsUser?: number;
-  /** Non-zero GID. @default 65532 */
+  /** Non-zero GID. @asType integer @default 65532 */
   readonly runAsGroup?: number;
-  /** Group that owns mounted volumes. @default 65532 */
+  /** Group that owns mounted volumes. @asType integer @default 65532 */
   readonly fsGroup?: number;
   /** @default - none */
   readonly exceptions?: WorkloadExceptions;

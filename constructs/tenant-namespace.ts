@@ -21,11 +21,11 @@ export interface TenantQuota {
   readonly requestsMemory?: string;
   /** Sum of memory limits. @default '16Gi' */
   readonly limitsMemory?: string;
-  /** Number of pods. @default 50 */
+  /** Number of pods. @asType integer @default 50 */
   readonly pods?: number;
-  /** Number of Services. @default 20 */
+  /** Number of Services. @asType integer @default 20 */
   readonly services?: number;
-  /** Number of PersistentVolumeClaims. @default 10 */
+  /** Number of PersistentVolumeClaims. @asType integer @default 10 */
   readonly persistentVolumeClaims?: number;
 }
 
