@@ -120,6 +120,13 @@ describe('DefaultDenyNetwork: refusals', () => {
       + 'Fix: list the ports, e.g. [{ port: 5432 }]');
   });
 
+  test('refuses pod labels outside the Kubernetes label grammar', () => {
+    const peers = (podLabels: any) => ({ ingress: [{ ...FROM_INGRESS, peers: [{ namespace: 'ingress-nginx', podLabels }] }] });
+    expect(refusal(peers({ '<<': 'x' })).message).toMatch(/^\[test\/net\] ingress\.web\.peers\[0\]\.podLabels: has a key that is not a label key: .* \(got "<<"\)/);
+    expect(refusal(peers({ app: 'a\nb' })).message).toMatch(/^\[test\/net\] ingress\.web\.peers\[0\]\.podLabels\.app: is not a label value: .* \(got "a\\nb"\)/);
+    expect(refusal({ ingress: [{ ...FROM_INGRESS, podSelector: { app: 'x y' } }] }).message).toMatch(/^\[test\/net\] ingress\.web\.podSelector\.app: is not a label value/);
+  });
+
   test('refuses a peer with neither cidr, namespace nor podLabels', () => {
     const err = refusal({ ingress: [{ ...FROM_INGRESS, peers: [{}] }] });
     expect(err.message).toBe('[test/net] ingress.web.peers[0]: must set cidr, namespace or podLabels (got {}). '

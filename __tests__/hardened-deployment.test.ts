@@ -277,6 +277,12 @@ describe('HardenedDeployment: environment', () => {
       .toEqual(['--password=$(DB_PASSWORD)', '--password-file=/run/secrets/db']);
   });
 
+  test('refuses label keys and values outside the Kubernetes grammar, which could break the YAML', () => {
+    expect(refusal({ labels: { '<<': 'x' } }).message).toMatch(/^\[test\/api\] labels: has a key that is not a label key: .* \(got "<<"\)\. Fix: /);
+    expect(refusal({ labels: { team: 'a\nb' } }).message).toMatch(/^\[test\/api\] labels\.team: is not a label value: .* \(got "a\\nb"\)\. Fix: /);
+    expect(container(synth({ labels: { 'app.kubernetes.io/part-of': 'shop', empty: '' } }))).toBeDefined();
+  });
+
   test('refuses an env value with both secretKeyRef and configMapKeyRef', () => {
     const err = refusal({
       env: { DATABASE_URL: { secretKeyRef: { name: 'db', key: 'url' }, configMapKeyRef: { name: 'db', key: 'url' } } },

@@ -2,8 +2,9 @@ import { Construct } from 'constructs';
 import { Application } from '../imports/argocd-application-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
 import { MANAGED_BY } from '../policy/annotations';
-import { checkRepoUrl, DEFAULT_ARGO_NAMESPACE, DNS_SUBDOMAIN, GLOB_CHARS, HOST, normalizeRepo, PLATFORM_NAMESPACES, repoMatches } from '../policy/argo';
+import { checkRepoUrl, DEFAULT_ARGO_NAMESPACE, GLOB_CHARS, HOST, normalizeRepo, PLATFORM_NAMESPACES, repoMatches } from '../policy/argo';
 import { refuse } from '../policy/errors';
+import { dnsSubdomainProblem } from '../policy/grammar';
 import { checkDnsLabel, checkString } from './validate';
 
 /** An Argo CD cluster, as registered in Argo CD (`argocd cluster list`). */
@@ -182,7 +183,7 @@ function checkCluster(scope: Construct, value: ArgoCluster): ArgoCluster {
         'name the one registered cluster literally, e.g. { name: "in-cluster", server: "https://kubernetes.default.svc" }');
     }
   }
-  if (!DNS_SUBDOMAIN.test(name) || name.length > 253) {
+  if (dnsSubdomainProblem(name)) {
     refuse(scope, 'cluster.name', name, 'must be a DNS-style name', 'use lower-case letters, digits, "-" and ".", as in "in-cluster" or "prod.eu-west-1"');
   }
   const url = /^https:\/\/([^/]+)(\/[A-Za-z0-9._~/-]*)?$/.exec(server);
@@ -208,7 +209,7 @@ function checkEnvironments(scope: Construct, value: unknown): ArgoEnvironment[] 
     }
     checkDnsLabel(scope, `${field}.namespace`, namespace);
     const serviceAccount = checkString(scope, `${field}.serviceAccount`, env?.serviceAccount);
-    if (!DNS_SUBDOMAIN.test(serviceAccount) || serviceAccount.length > 253) {
+    if (dnsSubdomainProblem(serviceAccount)) {
       // A ":" would also let Argo CD read it as "<namespace>:<name>", i.e. an account in another namespace.
       refuse(scope, `${field}.serviceAccount`, serviceAccount, 'must be the name of a service account in the environment\'s namespace',
         'use the ScopedDeployer\'s service account name, e.g. "deployer" (lower-case letters, digits, "-" and ".")');

@@ -5,7 +5,7 @@ import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
 import { AddressRange, describeReach, internetReach, ipBlockRanges, isInternet, parseCidr, reachesPublic } from '../policy/cidr';
 import { refuse } from '../policy/errors';
 import { ITenantNamespace } from './tenant-namespace';
-import { checkDnsLabel, checkInteger, checkReason } from './validate';
+import { checkDnsLabel, checkInteger, checkLabels, checkReason } from './validate';
 
 /** Who is on the other end of an allowed connection. Set `cidr`, or `namespace` and/or `podLabels`. */
 export interface NetworkPeer {
@@ -129,6 +129,7 @@ export class DefaultDenyNetwork extends Construct {
       refuse(this, `${field}.podSelector`, allow.podSelector, 'must select pods by label; an empty selector opens the rule to every pod',
         'give the workload\'s labels, e.g. { "app.kubernetes.io/name": "api" }');
     }
+    checkLabels(this, `${field}.podSelector`, allow.podSelector);
     if (!Array.isArray(allow.peers) || allow.peers.length === 0) {
       refuse(this, `${field}.peers`, allow.peers, 'must name at least one peer; no peers means any source or destination',
         'list namespaces, pod labels or CIDRs');
@@ -198,7 +199,7 @@ export class DefaultDenyNetwork extends Construct {
       Object.assign(out, { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } } });
     }
     if (peer.podLabels !== undefined) {
-      if (typeof peer.podLabels !== 'object' || Object.keys(peer.podLabels).length === 0) {
+      if (Object.keys(checkLabels(this, `${field}.podLabels`, peer.podLabels)).length === 0) {
         refuse(this, `${field}.podLabels`, peer.podLabels, 'must hold at least one label', 'leave it out to mean every pod of the namespace');
       }
       Object.assign(out, { podSelector: { matchLabels: peer.podLabels } });

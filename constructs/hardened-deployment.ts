@@ -3,10 +3,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
 import { credentialInValue, credentialsInArgv, looksLikeCredential } from '../policy/credentials';
 import { refuse } from '../policy/errors';
+import { annotationsSizeProblem, portableEnvVarNameProblem, portNameProblem } from '../policy/grammar';
 import { howToPin, parsePinnedImage } from '../policy/image';
 import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } from '../policy/pod-security';
 import { ITenantNamespace } from './tenant-namespace';
-import { checkDnsLabel, checkInteger, checkQuantity, checkReason, checkString, quantityValue } from './validate';
+import { checkDnsLabel, checkInteger, checkLabels, checkQuantity, checkReason, checkString, quantityValue } from './validate';
 
 /** A port the container listens on. */
 export interface WorkloadPort {
@@ -151,9 +152,6 @@ export interface HardenedDeploymentProps {
 
 const DEFAULT_ID = 65532;
 const MAX_ID = 2147483647;
-/** IANA_SVC_NAME: lower-case alphanumerics and single hyphens, with at least one letter. */
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * A Deployment whose pods pass the Pod Security Standards *restricted* profile with nothing left
@@ -192,7 +190,7 @@ export class HardenedDeployment extends Construct {
     const readOnlyRoot = exceptions.annotations[`${EXCEPTION_PREFIX}writable-root-filesystem`] === undefined;
 
     this.selector = { 'app.kubernetes.io/name': this.name };
-    const labels = { ...(props.labels ?? {}), ...this.selector, ...MANAGED_BY };
+    const labels = { ...checkLabels(this, 'labels', props.labels ?? {}), ...this.selector, ...MANAGED_BY };
     const metadata = (annotations?: Record<string, string>) => ({ name: this.name, namespace: this.namespace, labels, annotations });
     const writable = checkWritablePaths(this, props.writablePaths ?? [{ path: '/tmp' }]);
 
@@ -299,7 +297,7 @@ function checkPorts(scope: Construct, ports: WorkloadPort[]): WorkloadPort[] {
   if (!Array.isArray(ports)) refuse(scope, 'ports', ports, 'must be a list', 'give a list of { name, port }');
   const seen = new Set<string>();
   ports.forEach((p, i) => {
-    if (typeof p?.name !== 'string' || !PORT_NAME.test(p.name) || p.name.length > 15) {
+    if (typeof p?.name !== 'string' || portNameProblem(p.name) !== undefined) {
       refuse(scope, `ports[${i}].name`, p?.name, 'must be an IANA service name of at most 15 characters', 'use lower-case letters, digits and "-", e.g. "http"');
     }
     checkInteger(scope, `ports[${i}].port`, p.port, 1, 65535);
@@ -351,6 +349,8 @@ function checkExceptions(scope: Construct, exceptions: WorkloadExceptions, names
     const reason = checkReason(scope, 'exceptions.writableRootFilesystem.reason', exceptions.writableRootFilesystem?.reason);
     annotations[`${EXCEPTION_PREFIX}writable-root-filesystem`] = reason;
   }
+  const tooLarge = annotationsSizeProblem(annotations);
+  if (tooLarge) refuse(scope, 'exceptions', '<reasons>', `reasons ${tooLarge}`, 'say why in a sentence or two');
   return { annotations, capabilities: capabilities.sort(), level };
 }
 
@@ -360,7 +360,7 @@ function checkEnv(scope: Construct, env: Record<string, EnvValue>): k8s.EnvVar[]
   }
   const vars = Object.entries(env).map(([name, value]) => {
     const field = `env.${name}`;
-    if (!ENV_NAME.test(name)) refuse(scope, field, name, 'is not a valid variable name', 'use letters, digits and "_", not starting with a digit');
+    if (portableEnvVarNameProblem(name) !== undefined) refuse(scope, field, name, 'is not a valid variable name', 'use letters, digits and "_", not starting with a digit');
     if (typeof value === 'string') {
       const held = credentialInValue(value);
       const found = looksLikeCredential(name) ? 'looks like a credential' : held && `holds ${held}`;

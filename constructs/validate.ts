@@ -1,18 +1,31 @@
 import { IConstruct } from 'constructs';
 import { REASON_RULE, reasonProblem } from '../policy/departures';
 import { refuse } from '../policy/errors';
+import { dnsLabelProblem, labelKeyProblem, labelValueProblem } from '../policy/grammar';
 
 // Props may be computed or parsed from JSON, so the types the compiler saw are re-checked here.
 
 /** RFC 1123 label: what Kubernetes requires of namespace, service and most object names. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 export function checkDnsLabel(scope: IConstruct | string, field: string, value: unknown, maxLength = 63): string {
-  if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > maxLength) {
+  if (typeof value !== 'string' || dnsLabelProblem(value, maxLength) !== undefined) {
     refuse(scope, field, value, `must be a DNS-1123 label of at most ${maxLength} characters`,
       'use lower-case letters, digits and "-", starting and ending with a letter or digit');
   }
   return value;
+}
+
+/** Labels given by a user: keys and values in the Kubernetes grammar, so none can break the object or its YAML. */
+export function checkLabels(scope: IConstruct | string, field: string, labels: unknown): Record<string, string> {
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
+    refuse(scope, field, labels, 'must be a map of label key to value', 'write it like { "app.kubernetes.io/part-of": "shop" }');
+  }
+  for (const [key, value] of Object.entries(labels)) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) refuse(scope, field, key, `has a key that ${keyProblem}`, 'use a key like "app.kubernetes.io/part-of" or "team"');
+    const valueProblem = typeof value === 'string' ? labelValueProblem(value) : 'is not a string';
+    if (valueProblem) refuse(scope, `${field}.${key}`, value, valueProblem, 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit, e.g. "shop"');
+  }
+  return labels as Record<string, string>;
 }
 
 export function checkString(scope: IConstruct | string, field: string, value: unknown, allowEmpty = false): string {

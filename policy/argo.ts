@@ -17,8 +17,6 @@ export const GLOB_CHARS = /[*?[\]{}!\\]/;
 export const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$/;
 /** A user in a URL authority or in `user@host:path`. */
 const USER = /^[A-Za-z0-9._-]+$/;
-/** RFC 1123 subdomain: Kubernetes service account names, and a DNS-ish Argo CD cluster name. */
-export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const REPO_FORMS = 'an https://host/owner/repo, ssh://[user@]host/owner/repo or git@host:owner/repo URL';
 

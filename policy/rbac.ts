@@ -1,4 +1,5 @@
 import { BOOTSTRAP_CLUSTER_ROLES, BOOTSTRAP_ROLES } from './bootstrap-roles';
+import { dnsLabelProblem, dnsSubdomainProblem } from './grammar';
 
 // `kubectl auth can-i` over plain manifests, decided the way the API server's RBAC authorizer
 // decides it (kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/rbac.go and
@@ -212,8 +213,6 @@ export interface GrantPath {
 const isObject = (x: unknown): x is Json => x !== null && typeof x === 'object' && !Array.isArray(x);
 const own = (o: Json, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 const json = (x: unknown) => x === undefined ? 'missing' : JSON.stringify(x);
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The namespace of a namespaced RBAC object, `default` when it names none (as the API server defaults it). */
 const namespaceOfObject = (o: Json) => typeof o?.metadata?.namespace === 'string' && o.metadata.namespace !== '' ? o.metadata.namespace : 'default';
@@ -272,8 +271,8 @@ function principalOf(subject: unknown, bindingNamespace: string | undefined): Pi
     if (namespace !== undefined && typeof namespace !== 'string') return { problem: { field: '.namespace', message: `namespace is ${json(namespace)}, not a string` } };
     const ns = namespace || bindingNamespace;
     if (!ns) return { problem: { field: '.namespace', message: 'a ServiceAccount subject of a ClusterRoleBinding needs a namespace (the API server rejects it without one)' } };
-    if (!DNS_SUBDOMAIN.test(name)) return { problem: { field: '.name', message: `${json(name)} is not a service account name` } };
-    if (!DNS_LABEL.test(ns)) return { problem: { field: '.namespace', message: `${json(ns)} is not a namespace name` } };
+    if (dnsSubdomainProblem(name)) return { problem: { field: '.name', message: `${json(name)} is not a service account name` } };
+    if (dnsLabelProblem(ns)) return { problem: { field: '.namespace', message: `${json(ns)} is not a namespace name` } };
     return { principal: `user:${serviceAccountUser(ns, name)}` };
   }
   if (apiGroup !== undefined && apiGroup !== '' && apiGroup !== RBAC_GROUP) {
