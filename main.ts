@@ -1,4 +1,4 @@
-import { apps } from './apps';
+import { apps, platform } from './apps';
 import { synth } from './compiler/synth';
 
-process.exitCode = synth({ specs: apps, outdir: process.env.CDK8S_OUTDIR ?? 'dist' });
+process.exitCode = synth({ specs: apps, platform, outdir: process.env.CDK8S_OUTDIR ?? 'dist' });

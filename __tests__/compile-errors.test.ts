@@ -30,7 +30,7 @@ describe('compile', () => {
     const result = compile([broken(s => { s.services.api.calls = ['redis', 'payments']; })]);
     expectFailedWithoutOutput(result);
     expect(result.errors).toEqual([
-      '[apps/shop/services/api] calls: is not another service of this app (got "payments"). '
+      '[apps/shop/services/api] calls[1]: is not another service of this app (got "payments"). '
       + 'Fix: name one of worker, admin, redis, or use egress for outside peers',
     ]);
   });
@@ -39,7 +39,7 @@ describe('compile', () => {
     const result = compile([broken(s => { s.services.redis.calls = ['redis']; })]);
     expectFailedWithoutOutput(result);
     expect(result.errors).toEqual([
-      '[apps/shop/services/redis] calls: is not another service of this app (got "redis"). '
+      '[apps/shop/services/redis] calls[0]: is not another service of this app (got "redis"). '
       + 'Fix: name one of api, worker, admin, or use egress for outside peers',
     ]);
   });
@@ -79,10 +79,10 @@ describe('compile', () => {
     })]);
     expectFailedWithoutOutput(result);
     expect(result.errors).toHaveLength(2);
-    expect(result.errors[0]).toMatch(/^\[shop-production\/api\] image: is not pinned by digest/);
+    expect(result.errors[0]).toMatch(/^\[apps\/shop\/production\/api\] image: is not pinned by digest/);
     expect(result.errors[0]).toContain('(got "ghcr.io/acme/shop-api:2.14.0")');
     expect(result.errors[0]).toContain('Fix: pin the image by digest, e.g. "ghcr.io/acme/shop-api:2.14.0@sha256:<64 hex digits>"');
-    expect(result.errors[1]).toMatch(/^\[shop-production\/worker\] image: is not pinned by digest/);
+    expect(result.errors[1]).toMatch(/^\[apps\/shop\/production\/worker\] image: is not pinned by digest/);
     expect(result.errors[1]).toContain('(got "ghcr.io/acme/shop-worker:latest")');
     expect(result.errors[1]).toContain('e.g. "ghcr.io/acme/shop-worker:<version>@sha256:<64 hex digits>"');
   });
@@ -95,7 +95,7 @@ describe('compile', () => {
     expectFailedWithoutOutput(result);
     const where = result.errors.map(e => e.slice(0, e.indexOf(']') + 1));
     expect(where.sort()).toEqual([
-      '[shop-production/api]', '[shop-production/worker]', '[shop-staging/api]', '[shop-staging/worker]',
+      '[apps/shop/production/api]', '[apps/shop/production/worker]', '[apps/shop/staging/api]', '[apps/shop/staging/worker]',
     ]);
     for (const e of result.errors) expect(e).toContain('image: is not pinned by digest');
   });
@@ -112,9 +112,9 @@ describe('compile', () => {
     expectFailedWithoutOutput(result);
     expect(result.errors).toHaveLength(3);
     expect(result.errors).toEqual([
-      expect.stringMatching(/^\[shop-production\/api\] image: is not pinned by digest/),
-      expect.stringMatching(/^\[shop-production\/worker\] env\.SMTP_PASSWORD: looks like a credential but is a literal/),
-      expect.stringMatching(/^\[shop-production\/redis\] ports\[0\]\.port: must be a whole number from 1 to 65535 \(got 70000\)/),
+      expect.stringMatching(/^\[apps\/shop\/production\/api\] image: is not pinned by digest/),
+      expect.stringMatching(/^\[apps\/shop\/production\/worker\] env\.SMTP_PASSWORD: looks like a credential but is a literal/),
+      expect.stringMatching(/^\[apps\/shop\/production\/redis\] ports\[0\]\.port: must be a whole number from 1 to 65535 \(got 70000\)/),
     ]);
     expect(result.errors.join('\n')).not.toContain('correct-horse-battery-staple');
   });
@@ -128,7 +128,7 @@ describe('compile', () => {
     expectFailedWithoutOutput(result);
     expect(result.errors).toContain(
       '[apps/shop] environments: an app needs at least one environment (got {}). Fix: add e.g. environments: { production: {} }');
-    expect(result.errors.filter(e => e.startsWith('[blog-staging/web] image:') || e.startsWith('[blog-production/web] image:'))).toHaveLength(2);
+    expect(result.errors.filter(e => e.startsWith('[apps/blog/staging/web] image:') || e.startsWith('[apps/blog/production/web] image:'))).toHaveLength(2);
   });
 
   test('a failed compile returns no files and no objects, even when most of the app is fine', () => {
@@ -149,8 +149,8 @@ describe('compile', () => {
   test('reports bad calls of several services in one run', () => {
     const result = compile([broken(s => { s.services.api.calls = ['payments']; s.services.worker.calls = ['mailer']; })]);
     expect(result.errors).toEqual([
-      expect.stringContaining('[apps/shop/services/api] calls: is not another service of this app (got "payments")'),
-      expect.stringContaining('[apps/shop/services/worker] calls: is not another service of this app (got "mailer")'),
+      expect.stringContaining('[apps/shop/services/api] calls[0]: is not another service of this app (got "payments")'),
+      expect.stringContaining('[apps/shop/services/worker] calls[0]: is not another service of this app (got "mailer")'),
     ]);
   });
 });

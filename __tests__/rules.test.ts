@@ -47,7 +47,8 @@ describe.each(Object.entries(FIXTURES))('%s', (id, { bad, good }) => {
   });
 
   test.each(good.map(c => [c.name, c] as const))('passes %s', (_, c) => {
-    expect(check(c.mutate).findings.filter(f => f.rule === id)).toEqual([]);
+    // Passing includes being excused by a well-formed exception that sits on the object.
+    expect(check(c.mutate).findings.filter(f => f.rule === id && !f.waiver)).toEqual([]);
   });
 });
 

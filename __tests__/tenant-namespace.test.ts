@@ -60,7 +60,7 @@ describe('TenantNamespace: names', () => {
     const environment = 'b'.repeat(23); // 40 + 1 + 23 = 64
     const err = refusal({ app, environment });
     expect(err.message).toBe(`[test/ns] app/environment: the namespace name "{app}-{environment}" is longer than 63 characters `
-      + `(got "${app}-${environment}"). Fix: shorten the app or environment name`);
+      + `(got "${app}-${environment}"). Fix: shorten the app or environment name, or set the namespace name exactly`);
   });
 
   test('accepts a combined name of exactly 63 characters', () => {
@@ -87,7 +87,7 @@ describe('TenantNamespace: Pod Security Admission labels', () => {
   });
 
   test.each(['baseline', 'privileged'] as const)('keeps audit and warn at restricted when enforce is %s', podSecurity => {
-    const labels = only(synth({ podSecurity }), 'Namespace').metadata.labels;
+    const labels = only(synth({ podSecurity, podSecurityReason: 'the node agent reads host state' }), 'Namespace').metadata.labels;
     expect(labels['pod-security.kubernetes.io/enforce']).toBe(podSecurity);
     expect(labels['pod-security.kubernetes.io/enforce-version']).toBe(POD_SECURITY_VERSION);
     expect(labels['pod-security.kubernetes.io/audit']).toBe('restricted');
@@ -152,3 +152,32 @@ describe('TenantNamespace: quota and limits', () => {
     }]);
   });
 });
+
+describe('TenantNamespace: a level above restricted', () => {
+  test.each(['baseline', 'privileged'] as const)('%s is refused without a reason', podSecurity => {
+    const err = refusal({ podSecurity });
+    expect([err.path, err.field]).toEqual(['test/ns', 'podSecurityReason']);
+    expect(err.message).toContain('Fix: say in podSecurityReason');
+  });
+
+  test('a reason of zero-width spaces and a reason on two lines are refused', () => {
+    expect(refusal({ podSecurity: 'baseline', podSecurityReason: '\u200b'.repeat(20) }).message).toContain('0 visible characters');
+    expect(refusal({ podSecurity: 'baseline', podSecurityReason: 'first line here\n| forged | row |' }).message).toContain('more than one line');
+  });
+
+  test('the reason is annotated on the Namespace, where the gate and the report read it', () => {
+    const ns = only(synth({ podSecurity: 'privileged', podSecurityReason: '  the CNI agent needs host networking  ' }), 'Namespace');
+    expect(ns.metadata.annotations).toEqual({ 'guardrails.cdk8s.io/exception.pod-security-level': 'the CNI agent needs host networking' });
+  });
+
+  test('a reason without a relaxed level is refused, and restricted writes no annotation', () => {
+    expect(refusal({ podSecurityReason: 'because we might need it' }).field).toBe('podSecurityReason');
+    expect(only(synth(), 'Namespace').metadata.annotations).toBeUndefined();
+  });
+
+  test('an exact name replaces {app}-{environment}, and must be a DNS label', () => {
+    expect(only(synth({ name: 'honeydue' }), 'Namespace').metadata.name).toBe('honeydue');
+    expect(refusal({ name: 'Honey_Due' }).field).toBe('name');
+  });
+});
+

@@ -1,5 +1,6 @@
 import { AppSpec } from '../compiler/app-spec';
 import { edge } from './edge';
+export { platform } from './platform';
 import { shop } from './shop';
 import { blog, invoicer } from './tenants';
 

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { MANAGED_BY } from '../policy/annotations';
+import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
 import { POD_SECURITY_LEVELS, POD_SECURITY_VERSION, PodSecurityLevel } from '../policy/pod-security';
-import { checkDnsLabel, checkInteger, checkOneOf, checkQuantity } from './validate';
+import { checkDnsLabel, checkInteger, checkOneOf, checkQuantity, checkReason } from './validate';
 import { refuse } from '../policy/errors';
 
 /** What a workload needs to know about the namespace it lands in. */
@@ -34,18 +34,26 @@ export interface TenantNamespaceProps {
   readonly app: string;
   /** The environment, e.g. `staging`: the second half of the namespace name. */
   readonly environment: string;
+  /** The namespace's exact name, e.g. `honeydue`. @default '{app}-{environment}' */
+  readonly name?: string;
   /**
    * The Pod Security level admission enforces. `audit` and `warn` stay at `restricted` whatever
    * this says, so that every exception still shows up in audit logs and `kubectl` warnings.
    * @default 'restricted'
    */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Why a level above `restricted` is needed: required with `baseline` and `privileged`, and
+   * written on the Namespace as `guardrails.cdk8s.io/exception.pod-security-level`.
+   * @default - none
+   */
+  readonly podSecurityReason?: string;
   /** ResourceQuota totals; each field has its own default. @default - see {@link TenantQuota} */
   readonly quota?: TenantQuota;
 }
 
 /**
- * A namespace `{app}-{environment}` for one app environment: Pod Security Admission labels pinned
+ * A namespace (`{app}-{environment}` unless named exactly) for one app environment: Pod Security Admission labels pinned
  * to a version, a ResourceQuota that also forbids LoadBalancer and NodePort Services, and a
  * LimitRange that gives every container requests and a memory limit even if a raw manifest forgot.
  */
@@ -59,12 +67,23 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     super(scope, id);
     this.app = checkDnsLabel(this, 'app', props.app);
     this.environment = checkDnsLabel(this, 'environment', props.environment);
-    this.name = `${this.app}-${this.environment}`;
-    if (this.name.length > 63) {
-      refuse(this, 'app/environment', this.name, 'the namespace name "{app}-{environment}" is longer than 63 characters',
-        'shorten the app or environment name');
+    if (props.name !== undefined) {
+      this.name = checkDnsLabel(this, 'name', props.name);
+    } else {
+      this.name = `${this.app}-${this.environment}`;
+      if (this.name.length > 63) {
+        refuse(this, 'app/environment', this.name, 'the namespace name "{app}-{environment}" is longer than 63 characters',
+          'shorten the app or environment name, or set the namespace name exactly');
+      }
     }
     this.podSecurity = checkOneOf(this, 'podSecurity', props.podSecurity ?? 'restricted', POD_SECURITY_LEVELS);
+    const annotations: Record<string, string> = {};
+    if (this.podSecurity !== 'restricted') {
+      annotations[`${EXCEPTION_PREFIX}pod-security-level`] = checkReason(this, 'podSecurityReason', props.podSecurityReason);
+    } else if (props.podSecurityReason !== undefined) {
+      refuse(this, 'podSecurityReason', props.podSecurityReason, 'gives a reason for a level the namespace does not use (it is restricted)',
+        'remove podSecurityReason, or set podSecurity to the level it explains');
+    }
 
     const q = props.quota ?? {};
     const quota = {
@@ -83,6 +102,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
     new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,
+        annotations: Object.keys(annotations).length ? annotations : undefined,
         labels: {
           ...labels,
           'guardrails.cdk8s.io/environment': this.environment,

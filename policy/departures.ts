@@ -1,5 +1,6 @@
 import { EXCEPTION_PREFIX, WAIVER_PREFIX } from './annotations';
 import { Json, ManifestContext, podTemplateOf } from './model';
+import { POD_SECURITY_CONTROLS } from './pod-security';
 import { Rule } from './rule';
 
 /**
@@ -16,6 +17,8 @@ export interface Departure {
   readonly object: Json;
   /** The annotation key, e.g. `guardrails.cdk8s.io/exception.capability.NET_BIND_SERVICE`. */
   readonly annotation: string;
+  /** What the annotation names after its prefix, e.g. `capability.NET_BIND_SERVICE` or `image.pinned`. */
+  readonly what: string;
   /** Where the annotation sits in the object, e.g. `metadata.annotations` or `spec.template.metadata.annotations`. */
   readonly at: string;
   readonly kind: 'exception' | 'waiver';
@@ -29,14 +32,33 @@ export interface Departure {
   readonly problem?: string;
 }
 
-/** What each construct exception relaxes: `<what>` or `<what>.<subject>`. */
-export const EXCEPTIONS: Readonly<Record<string, { rules: readonly string[]; subject?: boolean }>> = {
+/** The rule that asks every pod of a relaxed namespace to name each restricted control it breaks. */
+export const REASONED_POD_SECURITY = 'pod-security.reasoned';
+
+/** The restricted controls that have no exception of their own but `pod-security.<control>`. */
+const CONTROL_IDS = [...new Set(POD_SECURITY_CONTROLS.map(c => c.id))].sort();
+
+/**
+ * What each exception relaxes: `<what>`, or `<what>.<subject>` where `subject` is set (and one
+ * of `subjects` when listed). {@link REASONED_POD_SECURITY} is relaxed only by the exception whose
+ * full name the finding asks for, e.g. `run-as-root` or `pod-security.host-path`.
+ */
+export const EXCEPTIONS: Readonly<Record<string, { rules: readonly string[]; subject?: boolean; subjects?: readonly string[] }>> = {
   'writable-root-filesystem': { rules: ['hardening.read-only-root'] },
-  'run-as-root': { rules: ['hardening.run-as-non-root'] },
-  'capability': { rules: ['hardening.added-capabilities'], subject: true },
+  'run-as-root': { rules: ['hardening.run-as-non-root', REASONED_POD_SECURITY] },
+  'capability': { rules: ['hardening.added-capabilities', REASONED_POD_SECURITY], subject: true },
+  'pod-security': { rules: [REASONED_POD_SECURITY], subject: true, subjects: CONTROL_IDS },
+  'pod-security-level': { rules: ['namespace.relaxed-pod-security'] },
   'internet': { rules: ['network.internet'] },
   'secrets': { rules: ['rbac.secrets-access'] },
 };
+
+/** Whether departure `d` excuses finding `subject` of `ruleId`. */
+export function departureCovers(d: Departure, ruleId: string, subject: string | undefined): boolean {
+  if (!d.rules.includes(ruleId)) return false;
+  if (ruleId === REASONED_POD_SECURITY) return d.kind === 'exception' && d.what === subject;
+  return d.subject === undefined || d.subject === subject;
+}
 
 /**
  * A character that shows something: a letter, digit, punctuation or symbol. Controls, format
@@ -83,7 +105,7 @@ export function departuresOf(object: Json, catalogue: readonly Rule[]): Departur
     seen.add(annotation);
     const raw: unknown = annotations[annotation];
     const reason = typeof raw === 'string' ? raw.trim() : '';
-    const base = { object, annotation, at, reason };
+    const base = { object, annotation, at, reason, what: annotation.replace(/^[^/]*\/(exception|waive)\./, '') };
     if (annotation.startsWith(WAIVER_PREFIX)) {
       const id = annotation.slice(WAIVER_PREFIX.length);
       const rule = catalogue.find(r => r.id === id);
@@ -99,7 +121,9 @@ export function departuresOf(object: Json, catalogue: readonly Rule[]): Departur
       const known = Object.prototype.hasOwnProperty.call(EXCEPTIONS, name) ? EXCEPTIONS[name] : undefined;
       const problem = !known || (known.subject === true) !== (subject !== undefined) || subject === ''
         ? `no exception is called ${what} (known: ${Object.entries(EXCEPTIONS).map(([k, e]) => e.subject ? `${k}.<name>` : k).join(', ')})`
-        : reasonFinding(raw);
+        : known.subjects && !known.subjects.includes(subject!)
+          ? `${name}.${subject} names no control; use one of ${known.subjects.map(c => `${name}.${c}`).join(', ')}`
+          : reasonFinding(raw);
       return [{ ...base, kind: 'exception', rules: known?.rules ?? [], ...(subject ? { subject } : {}), ...(problem ? { problem } : {}) }];
     }
     return [];

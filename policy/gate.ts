@@ -1,5 +1,5 @@
 import { RULES } from './catalogue';
-import { Departure, departures } from './departures';
+import { Departure, departureCovers, departures } from './departures';
 import { describeObject, Json, ManifestContext } from './model';
 import { Rule, RuleViolation, Severity } from './rule';
 
@@ -58,7 +58,7 @@ export function checkManifests(objects: Json[]): GateResult {
   const excused = new Map<Departure, number>();
   const findings = RULES.flatMap(rule => judge(rule, ctx).map((v): Finding => {
     const departure = rule.waivable === false ? undefined : (onObject.get(v.object) ?? [])
-      .find(d => d.rules.includes(rule.id) && (d.subject === undefined || d.subject === v.subject));
+      .find(d => departureCovers(d, rule.id, v.subject));
     if (departure) excused.set(departure, (excused.get(departure) ?? 0) + 1);
     return {
       // A rule that could not judge fails the gate even when its findings are only warnings.

@@ -1,5 +1,5 @@
 import { Json } from '../model';
-import { POD_SECURITY_LEVELS } from '../pod-security';
+import { parsePodSecurityVersion, POD_SECURITY_LEVELS, POD_SECURITY_VERSION } from '../pod-security';
 import { Rule } from '../rule';
 
 /** Namespaces that run workloads enforce Pod Security, with labels the admission plugin can read. */
@@ -47,5 +47,24 @@ export const NAMESPACES_RULES: Rule[] = [
         const problem = labelProblem(key, value);
         return problem ? [{ object: ns, field: `metadata.labels.${key}`, message: problem }] : [];
       })),
+  },
+  {
+    id: 'namespace.relaxed-pod-security', family: 'namespaces', severity: 'error',
+    title: 'a namespace that enforces less than restricted, or an older policy version, says why',
+    fix: 'annotate the Namespace guardrails.cdk8s.io/exception.pod-security-level: <why> (TenantNamespace: podSecurityReason), or enforce restricted at v1.28 or later',
+    check: ctx => ctx.ofKind('Namespace').flatMap(ns => {
+      const labels: Json = ns.metadata?.labels ?? {};
+      const level = labels[`${PREFIX}enforce`];
+      const version = parsePodSecurityVersion(labels[`${PREFIX}enforce-version`]);
+      const pinned = parsePodSecurityVersion(POD_SECURITY_VERSION) as { minor: number };
+      // Invalid values are namespace.pod-security-label-values' to report (and judged strictly).
+      if (level === 'baseline' || level === 'privileged') {
+        return [{ object: ns, field: `metadata.labels.${PREFIX}enforce`, message: `namespace ${ns.metadata?.name} enforces ${level}, which admits more than restricted` }];
+      }
+      if (level === 'restricted' && version !== undefined && version !== 'latest' && version.minor < pinned.minor) {
+        return [{ object: ns, field: `metadata.labels.${PREFIX}enforce-version`, message: `namespace ${ns.metadata?.name} enforces restricted as of v1.${version.minor}, older than ${POD_SECURITY_VERSION}, which admits more` }];
+      }
+      return [];
+    }),
   },
 ];

@@ -1,5 +1,6 @@
-import { ManifestContext } from '../model';
-import { controlRuleId, effectivePodSecurityMinor, LATEST_POD_SECURITY_VERSION, parsePodSecurityVersion, podSecurityFindings, POD_SECURITY_CONTROLS, podSecurityVersionLabel } from '../pod-security';
+import { REASONED_POD_SECURITY } from '../departures';
+import { Json, ManifestContext, PodTemplate } from '../model';
+import { controlRuleId, effectivePodSecurityMinor, LATEST_POD_SECURITY_VERSION, parsePodSecurityVersion, podSecurityFindings, POD_SECURITY_CONTROLS, podSecurityVersionLabel, RESTRICTED_CAPABILITIES } from '../pod-security';
 import { Rule, RuleViolation } from '../rule';
 
 /**
@@ -48,3 +49,54 @@ export const POD_SECURITY_RULES: Rule[] = POD_SECURITY_CONTROLS.map((control): R
   fix: control.fix,
   check: ctx => ctx.once('pod-security', () => judgeAll(ctx)).get(controlRuleId(control)) ?? [],
 }));
+
+/**
+ * The exceptions a pod must carry to break restricted control `control`: `run-as-root` for the
+ * user controls and `capability.<NAME>` per capability beyond restricted (as our constructs
+ * write them), and `pod-security.<control>` for the rest, including a capability set that does
+ * not drop ALL.
+ */
+function exceptionsNeeded(pod: PodTemplate, control: string, minor: number): string[] {
+  if (control === 'run-as-non-root' || control === 'run-as-user') return ['run-as-root'];
+  if (control !== 'capabilities') return [`pod-security.${control}`];
+  const allowed: readonly string[] = RESTRICTED_CAPABILITIES;
+  const added = pod.containers.flatMap(c => {
+    const add: unknown = c.container?.securityContext?.capabilities?.add;
+    return Array.isArray(add) ? add.filter(a => !allowed.includes(a)).map(a => `capability.${String(a)}`) : [];
+  });
+  // With the extra capabilities taken away, does the pod still break the control (no drop ALL)?
+  const trimmed = structuredClone(pod.spec) as Json;
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+    for (const c of Array.isArray(trimmed[list]) ? trimmed[list] : []) {
+      const caps = c?.securityContext?.capabilities;
+      if (caps && Array.isArray(caps.add)) caps.add = caps.add.filter((a: unknown) => allowed.includes(a as string));
+    }
+  }
+  const still = podSecurityFindings(trimmed, 'restricted', pod.metadata, minor).some(f => f.control === 'capabilities');
+  return [...new Set([...added, ...(still || added.length === 0 ? ['pod-security.capabilities'] : [])])];
+}
+
+/**
+ * A namespace level above restricted is one reasoned departure; what each pod does with it is
+ * another. Without this, `podSecurity: privileged` with its one reason would admit any vendor pod
+ * (host network, the Docker socket) with nothing said about it.
+ */
+export const REASONED_POD_SECURITY_RULE: Rule = {
+  id: REASONED_POD_SECURITY, family: 'pod-security', severity: 'error',
+  title: 'a pod that uses a namespace level above restricted names each restricted control it breaks, with a reason',
+  fix: 'annotate the workload with guardrails.cdk8s.io/exception.<name> (pod-security.<control>, run-as-root or capability.<NAME>): <why>, or make the pod restricted',
+  check: ctx => ctx.pods.flatMap((pod): RuleViolation[] => {
+    const { level, version } = ctx.podSecurity(pod.namespace);
+    if (level === 'restricted') return [];
+    const minor = effectivePodSecurityMinor(version);
+    const needs = new Map<string, string>();
+    for (const f of podSecurityFindings(pod.spec, 'restricted', pod.metadata, minor)) {
+      for (const need of exceptionsNeeded(pod, f.control, minor)) if (!needs.has(need)) needs.set(need, f.message);
+    }
+    return [...needs].map(([need, why]) => ({
+      object: pod.object, field: `${pod.metadataPath}.annotations`, subject: need,
+      message: `${why}: namespace ${pod.namespace} enforces ${level}, which admits it, so the pod needs a reason of its own `
+        + `(guardrails.cdk8s.io/exception.${need})`,
+    }));
+  }),
+};
