@@ -26,6 +26,15 @@ export function refuse(scope: Scope, field: string, value: unknown, problem: str
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
+  // JSON would print them as null, which is not what the user wrote.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  // Specs written in TypeScript may hold what JSON cannot write: functions, BigInts, cycles.
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined) return `${typeof value === 'object' ? 'an object' : `a ${typeof value}`} that JSON cannot write`;
   return json.length > 200 ? `${json.slice(0, 197)}...` : json;
 }
