@@ -81,7 +81,11 @@ export function repairFolders(folders: string[], options: TransactionOptions): v
   if (fs.existsSync(tx.state)) tx.underLock(() => undefined);
 }
 
-/** How long to wait for another synth's lock, and after how long without an update a lock is a crashed synth's. */
+/**
+ * How long to wait for another synth's lock, and after how long without an update a lock is a crashed
+ * synth's. A synth holds the lock only for its file-system work (tens of milliseconds) and synchronously,
+ * so proper-lockfile's refresh timer never runs; 10 s is far beyond any live holder.
+ */
 const LOCK_ATTEMPTS = 5;
 const LOCK_RETRY_MS = 150;
 const LOCK_STALE_MS = 10_000;
