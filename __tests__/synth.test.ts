@@ -41,8 +41,8 @@ test('a failed synth exits non-zero, lists the problem and leaves the previous d
   expect(synth({ specs: [broken], outdir, log: l => lines.push(l) })).toBe(1);
   expect(snapshotOf(outdir)).toEqual(before);
   expect(snapshotOf(path.join(work, 'reports'))).toEqual(reportsBefore);
-  expect(lines.join('\n')).toMatch(/\[shop-staging\/api\] image: is not pinned by digest/);
-  expect(lines.join('\n')).toMatch(/\[shop-production\/api\] image: is not pinned by digest/);
+  expect(lines.join('\n')).toMatch(/\[apps\/shop\/staging\/api\] image: is not pinned by digest/);
+  expect(lines.join('\n')).toMatch(/\[apps\/shop\/production\/api\] image: is not pinned by digest/);
   expect(fs.readdirSync(work).sort()).toEqual(['dist', 'reports']);
 });
 
