@@ -49,6 +49,10 @@ test('the spec every case starts from is valid', () => {
   expect(validateAppSpec(spec(), 'apps/shop')).toEqual([]);
 });
 
+test('a JSON spec may name its schema, for editors', () => {
+  expect(validateAppSpec({ $schema: '../schemas/app-spec.schema.json', ...spec() }, 'apps/shop')).toEqual([]);
+});
+
 test.each(apps.map(a => [a.name, a] as const))('example app %s is valid', (name, app) => {
   expect(validateAppSpec(app, `apps/${name}`).map(e => e.message)).toEqual([]);
 });
