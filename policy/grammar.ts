@@ -1,4 +1,4 @@
-import { LABEL_PIECE, matches, PATTERNS, PatternName } from './schema/patterns';
+import { matches, PATTERNS, PatternName } from './schema/patterns';
 
 /**
  * The string grammars of Kubernetes (k8s.io/apimachinery/pkg/util/validation) as checks that say
@@ -8,14 +8,13 @@ import { LABEL_PIECE, matches, PATTERNS, PatternName } from './schema/patterns';
 
 const problem = (name: PatternName, value: string) => (matches(name, value) ? undefined : `is not ${PATTERNS[name].rule}`);
 
-const LABEL_CHARS = new RegExp(`^${LABEL_PIECE}$`);
-
 /**
  * A DNS-1123 label (namespace, Service and most object names). `maxLength` below 63 leaves room
  * for a prefix; 253 admits the label-shaped names of objects whose names may be subdomains.
  */
 export function dnsLabelProblem(value: string, maxLength = 63): string | undefined {
-  return LABEL_CHARS.test(value) && value.length <= maxLength ? undefined
+  // A subdomain without dots is one label of up to 253 characters.
+  return matches('dnsSubdomain', value) && !value.includes('.') && value.length <= maxLength ? undefined
     : `is not a DNS-1123 label of at most ${maxLength} characters (lower-case letters, digits and "-", starting and ending with a letter or digit)`;
 }
 

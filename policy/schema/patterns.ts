@@ -7,7 +7,7 @@
  */
 
 /** A DNS-1123 subdomain label piece: lowercase alphanumerics and '-', alphanumeric at both ends. */
-export const LABEL_PIECE = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
+const LABEL_PIECE = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 /** The same, any case (annotation key prefixes are lowercased before the check). */
 const ANY_CASE_PIECE = '[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?';
 /** The name part of a qualified name: alphanumerics, '-', '_', '.', alphanumeric at both ends. */
