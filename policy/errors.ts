@@ -1,3 +1,5 @@
+import { escapeHidden, printValue } from './printable';
+
 /** Where a refused input sits: a construct (anything with a `node.path`) or a path written out. */
 export type Scope = { readonly node: { readonly path: string } } | string;
 
@@ -13,7 +15,8 @@ export class GuardrailError extends Error {
     public readonly problem: string,
     public readonly fix: string,
   ) {
-    super(`[${path}] ${field}: ${problem} (got ${describe(value)}). Fix: ${fix}`);
+    // Paths, fields and problems may quote input too: escaped, so that no part can forge a line.
+    super(escapeHidden(`[${path}] ${field}: ${problem} (got ${describe(value)}). Fix: ${fix}`));
     this.name = 'GuardrailError';
   }
 }
@@ -24,17 +27,7 @@ export function refuse(scope: Scope, field: string, value: unknown, problem: str
   throw new GuardrailError(path, field, value, problem, fix);
 }
 
+/** The value as written (see {@link printValue}); `nothing` when there is none. */
 function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  // JSON would print them as null, which is not what the user wrote.
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  // Specs written in TypeScript may hold what JSON cannot write: functions, BigInts, cycles.
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch {
-    json = undefined;
-  }
-  if (json === undefined) return `${typeof value === 'object' ? 'an object' : `a ${typeof value}`} that JSON cannot write`;
-  return json.length > 200 ? `${json.slice(0, 197)}...` : json;
+  return value === undefined ? 'nothing' : printValue(value);
 }
