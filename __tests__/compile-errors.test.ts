@@ -107,14 +107,14 @@ describe('compile', () => {
       s.services.worker.replicas = 2;
       s.services.api.image = 'ghcr.io/acme/shop-api:2.14.0';
       s.services.worker.env.SMTP_PASSWORD = 'correct-horse-battery-staple';
-      s.services.redis.ports = [{ name: 'redis', port: 70000 }];
+      s.services.redis.resources = { memoryRequest: 'lots' };
     })]);
     expectFailedWithoutOutput(result);
     expect(result.errors).toHaveLength(3);
     expect(result.errors).toEqual([
       expect.stringMatching(/^\[apps\/shop\/production\/api\] image: is not pinned by digest/),
       expect.stringMatching(/^\[apps\/shop\/production\/worker\] env\.SMTP_PASSWORD: looks like a credential but is a literal/),
-      expect.stringMatching(/^\[apps\/shop\/production\/redis\] ports\[0\]\.port: must be a whole number from 1 to 65535 \(got 70000\)/),
+      expect.stringMatching(/^\[apps\/shop\/production\/redis\] resources\.memoryRequest: must be a Kubernetes quantity \(got "lots"\)/),
     ]);
     expect(result.errors.join('\n')).not.toContain('correct-horse-battery-staple');
   });
@@ -141,9 +141,30 @@ describe('compile', () => {
     const result = compile([broken(s => { s.services.api.replica = 3; s.environments.production.podSecurty = 'baseline'; })]);
     expectFailedWithoutOutput(result);
     expect(result.errors).toEqual([
-      expect.stringMatching(/^\[apps\/shop\/environments\/production\] podSecurty: is not a known field \(got "baseline"\)\. Fix: remove it or use one of podSecurity, quota, include$/),
-      expect.stringMatching(/^\[apps\/shop\/services\/api\] replica: is not a known field \(got 3\)\. Fix: remove it or use one of image, replicas,/),
+      expect.stringMatching(/^\[apps\/shop\/environments\/production\] podSecurty: is not a known field \(got "baseline"\)\. Fix: did you mean podSecurity\? If not, remove it or use one of namespace, podSecurity, /),
+      expect.stringMatching(/^\[apps\/shop\/services\/api\] replica: is not a known field \(got 3\)\. Fix: did you mean replicas\? If not, remove it or use one of image, /),
     ]);
+  });
+
+  test('a spec that is not of its type is refused at any depth before anything is built from it', () => {
+    const result = compile([broken(s => {
+      s.services.api.image = 'ghcr.io/acme/shop-api:2.14.0';
+      s.services.api.callers[0].podLabel = s.services.api.callers[0].podLabels;
+      delete s.services.api.callers[0].podLabels;
+      s.services.redis.ports[0].port = 70000;
+    })]);
+    expectFailedWithoutOutput(result);
+    // The unpinned image, which only the construct checks, waits for a spec of the right shape.
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^\[apps\/shop\/services\/api\/callers\[0\]\] podLabel: is not a known field .* Fix: did you mean podLabels\?/),
+      expect.stringMatching(/^\[apps\/shop\/services\/redis\/ports\[0\]\] port: must be a number from 1 to 65535 \(got 70000\)/),
+    ]);
+  });
+
+  test('a platform spec that is not of its type is refused', () => {
+    const result = compile([shop], { reservedNamespace: ['monitoring'] } as never);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toEqual([expect.stringMatching(/^\[platform\] reservedNamespace: is not a known field .* Fix: did you mean reservedNamespaces\?/)]);
   });
 
   test('reports bad calls of several services in one run', () => {

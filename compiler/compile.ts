@@ -11,6 +11,7 @@ import {
 } from '../policy';
 import { AppSpec, EnvironmentSpec, IncludeSpec, PlatformSpec, ServiceSpec } from './app-spec';
 import { Platform, resolvePlatform } from './platform';
+import { validateAppSpec, validatePlatformSpec } from './spec-validation';
 
 /** A chart that knows which file of `dist/` it is written to. */
 export class ManifestChart extends Chart {
@@ -47,8 +48,11 @@ export function compile(specs: AppSpec[], platformSpec?: PlatformSpec): CompileR
       errors.push(e instanceof GuardrailError ? e.message : `${(e as Error).message}`);
     }
   };
+  // Specs may come from JSON or YAML: a misspelt or mistyped field at any depth is refused before
+  // anything is built from them (see spec-validation.ts).
+  if (platformSpec !== undefined) errors.push(...validatePlatformSpec(platformSpec, 'platform').map(e => e.message));
   let platform: Platform | undefined;
-  attempt(() => { platform = resolvePlatform(platformSpec); });
+  if (errors.length === 0) attempt(() => { platform = resolvePlatform(platformSpec); });
   if (!platform) return { files: {}, objects: [], errors };
   const owned = claimNamespaces(specs, platform, attempt);
   const platformScope = new Construct(app, 'platform');
@@ -109,6 +113,8 @@ function claimNamespaces(specs: AppSpec[], platform: Platform, attempt: (fn: () 
     });
     const name = spec?.name;
     const path = typeof name === 'string' && DNS_LABEL_SHAPE.test(name) ? `apps/${name}` : `apps[${i}]`;
+    validateAppSpec(spec, path).forEach(e => check(() => { throw e; }));
+    if (!ok) return;
     check(() => {
       checkDnsLabel(path, 'name', name);
       const reserved = platform.reservedProject(name);
@@ -282,7 +288,7 @@ function annotationMapsOf(object: Json): [string, Json][] {
 
 function deploymentProps(svc: ServiceSpec, env: string) {
   const { replicas, callers: _callers, calls: _calls, egress: _egress, ...rest } = svc;
-  return { ...rest, replicas: typeof replicas === 'object' ? replicas[env] ?? 1 : replicas };
+  return { ...rest, replicas: typeof replicas === 'object' ? (Object.hasOwn(replicas, env) ? replicas[env] : 1) : replicas };
 }
 
 /** Longest rule name DefaultDenyNetwork takes (`allow-ingress-` + name is a DNS label). */
