@@ -54,7 +54,7 @@ test('shows a cluster-wide grant and a waiver when the manifests hold them', () 
   const backup = withGrant.serviceAccounts.find(a => a.serviceAccount === 'shop-production:backup')!;
   expect(backup.can.find(c => c.where === 'cluster-wide')!.grants).toEqual(['secrets: get']);
   expect(withGrant.findings).toContainEqual(expect.objectContaining({ rule: 'rbac.cluster-binding', waiver: 'the backup agent reads every Secret' }));
-  expect(renderMarkdown(withGrant)).toContain('| rbac.cluster-binding | ClusterRoleBinding reader | subjects[0] |');
+  expect(renderMarkdown(withGrant)).toContain('| rbac.cluster-binding | ClusterRoleBinding reader | subjects\\[0\\] |');
   // Reading Secrets everywhere is not waived, so the gate still fails on it.
   expect(gate.failures.map(f => f.rule)).toContain('rbac.secrets-elsewhere');
 });

@@ -1,6 +1,7 @@
 import {
   canI, describeObject, deniesAll, policyRule, rbacIndex, EXCEPTION_PREFIX, DepartureEntry, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
 } from '../policy';
+import { escapeHidden } from '../policy/printable';
 
 type Json = Record<string, any>;
 
@@ -162,9 +163,23 @@ function peerText(peer: Json): string {
   return peer.podSelector ? `${ns}, pods ${labelsText(peer.podSelector.matchLabels)}` : ns;
 }
 
-/** A table cell: a pipe or a line break in a value (a reason, a name) must not forge table rows. */
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n\u0085\u2028\u2029\v\f]+/g, ' ');
-const table = (head: string[], rows: string[][]) =>
+/**
+ * Input (a name, a reason, an image, a rule message) as Markdown that shows it as written and
+ * changes nothing around it: no cell or row break, link, emphasis, code span, HTML or heading, and
+ * line breaks, bidi and invisible characters shown as `\u{...}`.
+ */
+const md = (s: unknown) => escapeHidden(String(s)
+  .replace(/[\\`*_[\]|~]/g, '\\$&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/^#/, '\\#'), true);
+
+/** Markdown we wrote, around input already passed through {@link md}. */
+class Markdown {
+  constructor(readonly text: string) {}
+}
+const ours = (text: string) => new Markdown(text);
+/** Items of input, one per line of a cell. */
+const lines = (items: unknown[]) => ours(items.map(md).join('<br>'));
+const cell = (c: string | Markdown) => (c instanceof Markdown ? c.text : md(c));
+const table = (head: string[], rows: (string | Markdown)[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 
 /** The report as a Markdown page that renders in a pull request. */
@@ -181,8 +196,8 @@ export function renderMarkdown(report: SecurityReport): string {
     '## Workloads',
     '',
     table(['workload', 'namespace', 'enforced', 'user', 'read-only root', 'added capabilities', 'images'],
-      report.workloads.map(w => [w.workload, w.namespace, w.enforcedLevel, w.runAsUser, w.readOnlyRootFilesystem ? 'yes' : '**no**',
-        w.addedCapabilities.join(', ') || 'none', w.images.map(i => `${i.repository} ${i.digest ?? '**unpinned**'}`).join('<br>')])),
+      report.workloads.map(w => [w.workload, w.namespace, w.enforcedLevel, w.runAsUser, w.readOnlyRootFilesystem ? 'yes' : ours('**no**'),
+        w.addedCapabilities.join(', ') || 'none', ours(w.images.map(i => `${md(i.repository)} ${i.digest === null ? '**unpinned**' : md(i.digest)}`).join('<br>'))])),
     '',
     '### Exceptions and waivers',
     '',
@@ -198,23 +213,23 @@ export function renderMarkdown(report: SecurityReport): string {
     'What each service account can do where, as `canI` answers it from the RBAC objects above (accounts with no rights are listed with none).',
     '',
     table(['service account', 'where', 'can'], report.serviceAccounts.flatMap(a =>
-      a.can.length ? a.can.map(c => [a.serviceAccount, c.where, c.grants.join('<br>')]) : [[a.serviceAccount, '-', 'nothing']])),
+      a.can.length ? a.can.map(c => [a.serviceAccount, c.where, lines(c.grants)]) : [[a.serviceAccount, '-', 'nothing']])),
     '',
     '## Namespaces',
     '',
     table(['namespace', 'enforce / audit / warn', 'default deny'], report.namespaces.map(n => [n.namespace,
       `${n.podSecurity.enforce} / ${n.podSecurity.audit} / ${n.podSecurity.warn}`,
-      n.defaultDeny.ingress && n.defaultDeny.egress ? 'ingress and egress' : `**${[n.defaultDeny.ingress && 'ingress', n.defaultDeny.egress && 'egress'].filter(Boolean).join(' and ') || 'none'}**`])),
+      n.defaultDeny.ingress && n.defaultDeny.egress ? 'ingress and egress' : ours(`**${[n.defaultDeny.ingress && 'ingress', n.defaultDeny.egress && 'egress'].filter(Boolean).join(' and ') || 'none'}**`)])),
     '',
     '### Allowed traffic',
     '',
     table(['namespace', 'policy', 'direction', 'pods', 'peers', 'ports'], report.namespaces.flatMap(n => n.allows.map(a =>
-      [n.namespace, a.policy, a.direction, a.pods, a.peers.join('<br>'), a.ports.join(', ')]))),
+      [n.namespace, a.policy, a.direction, a.pods, lines(a.peers), a.ports.join(', ')]))),
     '',
     '## ArgoCD projects',
     '',
     table(['project', 'source repos', 'destinations', 'syncs as', 'cluster-scoped kinds'], report.appProjects.map(p =>
-      [p.project, p.sourceRepos.join('<br>'), p.destinations.join('<br>'), p.syncAs.join('<br>') || '**ArgoCD controller**', p.clusterResources.join(', ') || 'none'])),
+      [p.project, lines(p.sourceRepos), lines(p.destinations), p.syncAs.length ? lines(p.syncAs) : ours('**ArgoCD controller**'), p.clusterResources.join(', ') || 'none'])),
     '',
     '## Departures',
     '',
