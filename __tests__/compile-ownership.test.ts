@@ -42,8 +42,8 @@ describe('namespace ownership', () => {
     const result = compile([app('honeydue', { production: { namespace: 'honeydue' } })], platform);
     expect(result.errors).toEqual([]);
     expect(result.objects.filter(o => o.kind === 'Namespace').map(o => o.metadata.name)).toEqual(['honeydue']);
-    expect(result.objects.find(o => o.kind === 'Deployment').metadata.namespace).toBe('honeydue');
-    expect(result.objects.find(o => o.kind === 'Application').spec.destination.namespace).toBe('honeydue');
+    expect(result.objects.find(o => o.kind === 'Deployment')!.metadata.namespace).toBe('honeydue');
+    expect(result.objects.find(o => o.kind === 'Application')!.spec.destination.namespace).toBe('honeydue');
   });
 
   test('two apps whose names collide into one namespace are refused, both claimants named', () => {
@@ -135,7 +135,7 @@ describe('a namespace level above restricted', () => {
       .map(c => ({ object: 'Deployment/agent', exception: `pod-security.${c}`, reason: why }));
     const result = compile([privileged([{ file: agent(), departures }])], platform);
     expect(result.errors).toEqual([]);
-    const deployment = result.objects.find(o => o.kind === 'Deployment' && o.metadata.name === 'agent');
+    const deployment = result.objects.find(o => o.kind === 'Deployment' && o.metadata.name === 'agent')!;
     expect(deployment.metadata.annotations['guardrails.cdk8s.io/exception.pod-security.privileged']).toBe(why);
     const excused = result.gate!.waived.filter(f => f.rule === 'pod-security.reasoned');
     expect(excused.map(f => f.waiver)).toEqual([why, why, why, why]);
@@ -161,5 +161,26 @@ describe('a namespace level above restricted', () => {
     const f = path.join(dir, 'away.yaml');
     fs.writeFileSync(f, 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, namespace: kube-system }\ndata: { a: b }\n');
     expect(failed([app('shop', { production: { include: [f] } })])[0]).toMatch(/include\[0\]: sets metadata\.namespace "kube-system"/);
+  });
+});
+
+describe('limits that hold together', () => {
+  const many = (n: number, quota?: Record<string, unknown>) => app('big', { production: quota ? { quota } : {} }, s => {
+    const web = s.services.web;
+    s.services = Object.fromEntries(Array.from({ length: n }, (_, i) => [`svc-${i}`, { ...web, callers: [] }]));
+  });
+
+  test('30 services do not fit the default quota (50 pods, 20 Services): refused with the numbers', () => {
+    const errors = failed([many(30)]);
+    expect(errors).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^error namespace\.quota-fits \[ResourceQuota big-production\/tenant-quota\] spec\.hard\.pods: namespace big-production needs 60 pods .* but its quota admits 50/),
+      expect.stringMatching(/spec\.hard\.services: namespace big-production needs 30 services, but its quota admits 20/),
+      expect.stringMatching(/spec\.hard\.requests\.cpu: namespace big-production needs 6 requests\.cpu .* admits 4/),
+    ]));
+  });
+
+  test('the same app with a quota that admits it compiles', () => {
+    const result = compile([many(30, { pods: 60, services: 30, requestsCpu: '8', requestsMemory: '16Gi', limitsMemory: '32Gi' })], platform);
+    expect(result.errors).toEqual([]);
   });
 });

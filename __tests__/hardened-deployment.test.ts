@@ -13,7 +13,7 @@ type Props = Omit<HardenedDeploymentProps, 'namespace'>;
 
 function setup(podSecurity?: PodSecurityLevel) {
   const chart = new Chart(Testing.app(), 'test');
-  const namespace = new TenantNamespace(chart, 'ns', { app: 'shop', environment: 'production', podSecurity });
+  const namespace = new TenantNamespace(chart, 'ns', { app: 'shop', environment: 'production', podSecurity, podSecurityReason: podSecurity && podSecurity !== 'restricted' ? 'the test workload needs this level' : undefined });
   return { chart, namespace };
 }
 
@@ -530,7 +530,18 @@ describe('HardenedDeployment: inputs Kubernetes would reject', () => {
   });
 
   test('refuses a writable path that names no directory', () => {
-    expect(refusal({ writablePaths: [{ path: '/.' }] }).message).toMatch(/writablePaths\[0\]\.path: names no directory/);
+    expect(refusal({ writablePaths: [{ path: '/-' }] }).message).toMatch(/writablePaths\[0\]\.path: names no directory/);
+    expect(refusal({ writablePaths: [{ path: '/.' }] }).message).toMatch(/writablePaths\[0\]\.path: must be an absolute path/);
+  });
+
+  test('tells /var/run and /var-run apart, but not /var/run and /var//run/', () => {
+    const volumes = only(synth({ writablePaths: [{ path: '/var/run' }, { path: '/var-run' }] }), 'Deployment').spec.template.spec.volumes;
+    expect(volumes.map((v: any) => v.name)).toEqual(['writable-var-run', expect.stringMatching(/^writable-var-run-[0-9a-f]{8}$/)]);
+    expect(refusal({ writablePaths: [{ path: '/var/run' }, { path: '/var//run/' }] }).message).toMatch(/writablePaths\[1\]\.path: is listed twice/);
+  });
+
+  test.each(['0', '0Mi', '11Gi', '1E'])('refuses a writable path of size %s (more than 0, at most 10Gi)', size => {
+    expect(refusal({ writablePaths: [{ path: '/tmp', sizeLimit: size }] }).message).toMatch(/writablePaths\[0\]\.sizeLimit: must be more than 0 and at most 10Gi/);
   });
 
   test('refuses a probe on a port name the workload does not declare', () => {

@@ -1,12 +1,14 @@
 import * as path from 'path';
 import { formatFinding } from '../policy';
-import { AppSpec } from './app-spec';
+import { AppSpec, PlatformSpec } from './app-spec';
 import { compile } from './compile';
 import { buildReport, renderMarkdown } from './report';
 import { repairFolders, replaceFolders, TransactionError } from './transaction';
 
 export interface SynthOptions {
   readonly specs: AppSpec[];
+  /** The platform settings the apps are checked against. @default - see {@link PlatformSpec} */
+  readonly platform?: PlatformSpec;
   /** @default 'dist' */
   readonly outdir?: string;
   /**
@@ -33,7 +35,7 @@ export function synth(options: SynthOptions): number {
   const outdir = options.outdir ?? 'dist';
   const reportdir = options.reportdir ?? path.join(path.dirname(outdir), 'reports');
   const transaction = { log, faults: options.faults };
-  const result = compile(options.specs);
+  const result = compile(options.specs, options.platform);
   if (result.errors.length || !result.gate) {
     log(`synth failed with ${result.errors.length} problem(s); ${outdir}/ was left as it was:`);
     for (const e of result.errors) log(`  ${e}`);

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
@@ -7,7 +8,8 @@ import { annotationsSizeProblem, portableEnvVarNameProblem, portNameProblem } fr
 import { howToPin, parsePinnedImage } from '../policy/image';
 import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } from '../policy/pod-security';
 import { ITenantNamespace } from './tenant-namespace';
-import { checkDnsLabel, checkInteger, checkLabels, checkQuantity, checkReason, checkString, quantityValue } from './validate';
+import { checkDnsLabel, checkInteger, checkLabels, checkQuantity, checkReason, checkString } from './validate';
+import { quantityValue } from '../policy/quantity';
 
 /** A port the container listens on. */
 export interface WorkloadPort {
@@ -426,7 +428,7 @@ function checkResources(scope: Construct, r: WorkloadResources): k8s.ResourceReq
   for (const [request, limit] of [['memoryRequest', 'memoryLimit'], ['cpuRequest', 'cpuLimit']] as const) {
     const req = q(request, request === 'memoryRequest' ? '128Mi' : '100m')!;
     const lim = q(limit, limit === 'memoryLimit' ? '256Mi' : undefined);
-    if (lim && quantityValue(req.value as string) > quantityValue(lim.value as string)) {
+    if (lim && quantityValue(req.value)! > quantityValue(lim.value)!) {
       refuse(scope, `resources.${request}`, req.value, `is above resources.${limit} (${lim.value}), which Kubernetes rejects`,
         `raise resources.${limit} or lower resources.${request}`);
     }
@@ -437,18 +439,34 @@ function checkResources(scope: Construct, r: WorkloadResources): k8s.ResourceReq
   };
 }
 
+/** Largest emptyDir a writable path may have: it is node disk, shared by every pod of the node. */
+export const MAX_WRITABLE_SIZE = '10Gi';
+
 function checkWritablePaths(scope: Construct, paths: WritablePath[]) {
+  const seenPaths = new Set<string>();
   const names = new Set<string>();
   return paths.map((w, i) => {
-    const path = checkString(scope, `writablePaths[${i}].path`, w?.path);
-    if (!/^\/[A-Za-z0-9._/-]+$/.test(path) || path.includes('..')) {
-      refuse(scope, `writablePaths[${i}].path`, path, 'must be an absolute path below /', 'write it like "/tmp" or "/var/cache/nginx"');
+    const field = `writablePaths[${i}]`;
+    const raw = checkString(scope, `${field}.path`, w?.path);
+    if (!/^\/[A-Za-z0-9._/-]+$/.test(raw) || raw.split('/').some(part => part === '..' || part === '.')) {
+      refuse(scope, `${field}.path`, raw, 'must be an absolute path below /', 'write it like "/tmp" or "/var/cache/nginx"');
     }
-    const name = path.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 50).replace(/^-+|-+$/g, '');
-    if (name === '') refuse(scope, `writablePaths[${i}].path`, path, 'names no directory', 'name the directory to make writable, e.g. "/tmp"');
-    if (names.has(name)) refuse(scope, `writablePaths[${i}].path`, path, 'is listed twice', 'list each path once');
+    // "/var/run/", "/var//run" and "/var/run" are one directory.
+    const path = raw.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+    if (seenPaths.has(path)) refuse(scope, `${field}.path`, raw, 'is listed twice', 'list each path once');
+    seenPaths.add(path);
+    let name = path.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 50).replace(/^-+|-+$/g, '');
+    if (name === '') refuse(scope, `${field}.path`, raw, 'names no directory', 'name the directory to make writable, e.g. "/tmp"');
+    // Different paths can spell the same volume name ("/var/run" and "/var-run"): tell them apart.
+    if (names.has(name)) name = `${name.slice(0, 41)}-${createHash('sha256').update(path).digest('hex').slice(0, 8)}`;
     names.add(name);
-    return { path, name: `writable-${name}`, sizeLimit: checkQuantity(scope, `writablePaths[${i}].sizeLimit`, w.sizeLimit ?? '64Mi') };
+    const sizeLimit = checkQuantity(scope, `${field}.sizeLimit`, w.sizeLimit ?? '64Mi');
+    const size = quantityValue(sizeLimit)!;
+    if (size <= 0 || size > quantityValue(MAX_WRITABLE_SIZE)!) {
+      refuse(scope, `${field}.sizeLimit`, sizeLimit, `must be more than 0 and at most ${MAX_WRITABLE_SIZE} (an emptyDir is the node's disk)`,
+        `set a size such as "64Mi"; for more, use a PersistentVolumeClaim`);
+    }
+    return { path, name: `writable-${name}`, sizeLimit };
   });
 }
 

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { REASON_RULE, reasonProblem } from '../policy/departures';
 import { refuse } from '../policy/errors';
+import { QUANTITY } from '../policy/quantity';
 import { dnsLabelProblem, labelKeyProblem, labelValueProblem } from '../policy/grammar';
 
 // Props may be computed or parsed from JSON, so the types the compiler saw are re-checked here.
@@ -52,25 +53,11 @@ export function checkReason(scope: IConstruct | string, field: string, value: un
   return (value as string).trim();
 }
 
-/** Kubernetes resource quantity, e.g. `100m`, `0.5`, `256Mi`, `1G`. */
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-
 export function checkQuantity(scope: IConstruct | string, field: string, value: unknown): string {
   if (typeof value !== 'string' || !QUANTITY.test(value)) {
     refuse(scope, field, value, 'must be a Kubernetes quantity', 'write it like "250m" (CPU) or "256Mi" (memory)');
   }
   return value;
-}
-
-const QUANTITY_SUFFIX: Record<string, number> = {
-  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
-
-/** The number a quantity that passed {@link checkQuantity} stands for, to compare two of them. */
-export function quantityValue(quantity: string): number {
-  const [, number, suffix] = /^([0-9.]+)(.*)$/.exec(quantity)!;
-  return Number(number) * QUANTITY_SUFFIX[suffix];
 }
 
 export function checkOneOf<T extends string>(scope: IConstruct | string, field: string, value: unknown, allowed: readonly T[]): T {

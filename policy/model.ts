@@ -189,7 +189,10 @@ export class ManifestContext {
   public podsIn(namespace: string): PodTemplate[] {
     return this.once('podsByNamespace', () => {
       const map = new Map<string, PodTemplate[]>();
-      for (const p of this.pods) map.set(p.namespace, [...(map.get(p.namespace) ?? []), p]);
+      for (const p of this.pods) {
+        const list = map.get(p.namespace);
+        if (list) list.push(p); else map.set(p.namespace, [p]);
+      }
       return map;
     }).get(namespace) ?? [];
   }

@@ -1,4 +1,6 @@
-import { Json } from '../model';
+import { Json, namespaceOf } from '../model';
+import { quantityValue, showQuantity } from '../quantity';
+import { namespaceDemand, QUOTA_KEYS } from '../quota';
 import { parsePodSecurityVersion, POD_SECURITY_LEVELS, POD_SECURITY_VERSION } from '../pod-security';
 import { Rule } from '../rule';
 
@@ -65,6 +67,29 @@ export const NAMESPACES_RULES: Rule[] = [
         return [{ object: ns, field: `metadata.labels.${PREFIX}enforce-version`, message: `namespace ${ns.metadata?.name} enforces restricted as of v1.${version.minor}, older than ${POD_SECURITY_VERSION}, which admits more` }];
       }
       return [];
+    }),
+  },
+  {
+    id: 'namespace.quota-fits', family: 'namespaces', severity: 'error',
+    title: 'the ResourceQuota of a namespace admits what the set puts in it',
+    fix: 'raise the quota (the environment\'s quota in the app spec) or lower replicas, requests and limits; state requests and limits on every container',
+    check: ctx => ctx.ofKind('ResourceQuota').flatMap(quota => {
+      const hard: Json = quota.spec?.hard !== null && typeof quota.spec?.hard === 'object' ? quota.spec.hard : {};
+      const ns = namespaceOf(quota);
+      const demand = namespaceDemand(ctx, ns);
+      return Object.keys(hard).filter(key => Object.prototype.hasOwnProperty.call(QUOTA_KEYS, key)).flatMap(key => {
+        const what = QUOTA_KEYS[key];
+        const limit = quantityValue(hard[key]);
+        const unit = what.endsWith('cpu') ? 'cpu' : what.endsWith('memory') ? 'memory' : 'count';
+        const field = `spec.hard.${key}`;
+        if (demand.unstated.has(what)) {
+          return [{ object: quota, field, message: `a container in namespace ${ns} states no ${what.replace('.', ' ')} and no LimitRange default gives it one, so this quota makes admission reject its pods` }];
+        }
+        if (limit === undefined || demand[what] <= limit) return [];
+        const why = what === 'pods' ? ' (replicas plus the extra pods of a rolling update)' : what.includes('.') ? ' (per pod, at replicas plus rolling-update surge)' : '';
+        return [{ object: quota, field,
+          message: `namespace ${ns} needs ${showQuantity(demand[what], unit)} ${what}${why}, but its quota admits ${showQuantity(limit, unit)}` }];
+      });
     }),
   },
 ];

@@ -1,0 +1,103 @@
+import { Json, ManifestContext, PodTemplate } from './model';
+import { quantityValue } from './quantity';
+
+/**
+ * What the objects of a namespace ask of its ResourceQuota at their most: every workload at its
+ * replicas plus the extra pods of a rolling update, with requests and limits per pod as the
+ * scheduler and the quota count them (the larger of the app containers' sum and the largest init
+ * container; a missing value takes the namespace's LimitRange default, as admission fills it in).
+ */
+export interface NamespaceDemand {
+  readonly pods: number;
+  readonly services: number;
+  readonly persistentvolumeclaims: number;
+  readonly 'requests.cpu': number;
+  readonly 'requests.memory': number;
+  readonly 'limits.memory': number;
+  readonly 'limits.cpu': number;
+  /** Quota keys for which some container states no value and no default fills one in: admission rejects its pods. */
+  readonly unstated: ReadonlySet<DemandKey>;
+}
+
+export type DemandKey = Exclude<keyof NamespaceDemand, 'unstated'>;
+
+/** Quota keys and the keys that mean the same (`cpu` is `requests.cpu`). */
+export const QUOTA_KEYS: Readonly<Record<string, DemandKey>> = {
+  'pods': 'pods', 'count/pods': 'pods',
+  'services': 'services', 'count/services': 'services',
+  'persistentvolumeclaims': 'persistentvolumeclaims', 'count/persistentvolumeclaims': 'persistentvolumeclaims',
+  'requests.cpu': 'requests.cpu', 'cpu': 'requests.cpu',
+  'requests.memory': 'requests.memory', 'memory': 'requests.memory',
+  'limits.memory': 'limits.memory', 'limits.cpu': 'limits.cpu',
+};
+
+const count = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback);
+
+/** How many pods an object runs at its most: replicas, plus a rolling update's surge. */
+function podsOf(object: Json): number {
+  const spec = object.spec ?? {};
+  switch (object.kind) {
+    case 'Deployment': {
+      const replicas = count(spec.replicas, 1);
+      if (spec.strategy?.type === 'Recreate') return replicas;
+      const surge = spec.strategy?.rollingUpdate?.maxSurge ?? '25%';
+      const extra = typeof surge === 'string' && /^[0-9]+%$/.test(surge) ? Math.ceil((replicas * parseInt(surge, 10)) / 100) : count(surge, 1);
+      return replicas + extra;
+    }
+    case 'StatefulSet': case 'ReplicaSet': case 'ReplicationController': return count(spec.replicas, 1);
+    case 'Job': return count(spec.parallelism, 1);
+    case 'CronJob': return count(spec.jobTemplate?.spec?.parallelism, 1);
+    // One per node, and nodes are not in the set: at least one.
+    default: return 1;
+  }
+}
+
+/** The LimitRange defaults for containers of `namespace`. */
+function containerDefaults(ctx: ManifestContext, namespace: string): { requests: Json; limits: Json } {
+  const limits = ctx.inNamespace('LimitRange', namespace).flatMap(lr => (Array.isArray(lr.spec?.limits) ? lr.spec.limits : []))
+    .filter((l: Json) => l?.type === 'Container');
+  return {
+    requests: Object.assign({}, ...limits.map((l: Json) => ({ ...(l.default ?? {}), ...(l.defaultRequest ?? {}) }))),
+    limits: Object.assign({}, ...limits.map((l: Json) => l.default ?? {})),
+  };
+}
+
+/** What one pod of `pod` asks for `resource` under `kind` (requests or limits); `undefined` when a container states nothing. */
+function perPod(pod: PodTemplate, kind: 'requests' | 'limits', resource: 'cpu' | 'memory', defaults: { requests: Json; limits: Json }): number | undefined {
+  let unstated = false;
+  const of = (c: Json) => {
+    const own = c?.resources?.[kind]?.[resource];
+    // A request left out defaults to the limit, then to the LimitRange.
+    const fallback = kind === 'requests' ? c?.resources?.limits?.[resource] ?? defaults.requests[resource] : defaults.limits[resource];
+    const value = quantityValue(own ?? fallback);
+    if (value === undefined) unstated = true;
+    return value ?? 0;
+  };
+  const app = pod.containers.filter(c => c.list === 'containers').reduce((sum, c) => sum + of(c.container), 0);
+  const init = pod.containers.filter(c => c.list === 'initContainers').reduce((max, c) => Math.max(max, of(c.container)), 0);
+  return unstated ? undefined : Math.max(app, init);
+}
+
+/** What the set's objects in `namespace` ask of its quota. */
+export function namespaceDemand(ctx: ManifestContext, namespace: string): NamespaceDemand {
+  const defaults = containerDefaults(ctx, namespace);
+  const unstated = new Set<DemandKey>();
+  const demand = { pods: 0, services: 0, persistentvolumeclaims: 0, 'requests.cpu': 0, 'requests.memory': 0, 'limits.memory': 0, 'limits.cpu': 0, unstated };
+  for (const pod of ctx.podsIn(namespace)) {
+    const n = podsOf(pod.object);
+    demand.pods += n;
+    for (const [key, kind, resource] of [['requests.cpu', 'requests', 'cpu'], ['requests.memory', 'requests', 'memory'],
+      ['limits.memory', 'limits', 'memory'], ['limits.cpu', 'limits', 'cpu']] as const) {
+      const each = perPod(pod, kind, resource, defaults);
+      if (each === undefined) unstated.add(key);
+      demand[key] += n * (each ?? 0);
+    }
+    if (pod.object.kind === 'StatefulSet' && Array.isArray(pod.object.spec?.volumeClaimTemplates)) {
+      demand.persistentvolumeclaims += pod.object.spec.volumeClaimTemplates.length * count(pod.object.spec.replicas, 1);
+    }
+  }
+  demand.services += ctx.inNamespace('Service', namespace).length;
+  demand.persistentvolumeclaims += ctx.inNamespace('PersistentVolumeClaim', namespace).length;
+  return demand;
+}
+
