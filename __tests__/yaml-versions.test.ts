@@ -23,3 +23,9 @@ test('refuses YAML merge keys, which go-yaml v2 (the API server) and the YAML sp
   expect(() => readManifests(text, 'pod.yaml')).toThrow(/pod\.yaml:5: YAML merge keys/);
   expect(readManifests('apiVersion: v1\nkind: ConfigMap\ndata: {"<<": quoted is a plain key}\n')[0].data).toEqual({ '<<': 'quoted is a plain key' });
 });
+
+test('refuses a %YAML directive other than 1.1, which would switch the reader to 1.2 (`yes` a string) and which go-yaml v2 refuses', () => {
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec: { hostNetwork: yes }\n';
+  expect(() => readManifests(`%YAML 1.2\n---\n${pod}`, 'pod.yaml')).toThrow(/^pod\.yaml:\d+: %YAML 1\.2 is refused/);
+  expect(readManifests(`%YAML 1.1\n---\n${pod}`, 'pod.yaml')[0].spec.hostNetwork).toBe(true);
+});

@@ -51,6 +51,11 @@ export function readManifests(text: string, file = '<input>'): Json[] {
     const error = doc.errors[0];
     if (error) throw new ManifestReadError(file, lineOf(error.pos[0]), error.message.split('\n')[0]);
     const line = lineOf(doc.contents?.range?.[0] ?? doc.range[0]);
+    // A `%YAML 1.2` directive would switch this library to 1.2 (`yes` a string), while go-yaml v2
+    // refuses any version but 1.1: refuse it too, rather than read the file differently.
+    if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== '1.1') {
+      throw new ManifestReadError(file, lineOf(doc.range[0]), `%YAML ${doc.directives.yaml.version} is refused: Kubernetes reads YAML 1.1 only; remove the directive`);
+    }
     // go-yaml v2 applies a `<<` merge where it stands, so a merged value overrides a key written
     // before it, where the YAML spec (and this library) keeps the written key: two readings of
     // one file. Refuse merge keys rather than guess which one the cluster will see.
