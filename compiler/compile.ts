@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ArgoProject, DefaultDenyNetwork, HardenedDeployment, ScopedDeployer, TenantNamespace,
@@ -12,6 +12,7 @@ import {
 import { AppSpec, EnvironmentSpec, IncludeSpec, PlatformSpec, ServiceSpec } from './app-spec';
 import { Platform, resolvePlatform } from './platform';
 import { validateAppSpec, validatePlatformSpec } from './spec-validation';
+import { toYaml } from './yaml-output';
 
 /** A chart that knows which file of `dist/` it is written to. */
 export class ManifestChart extends Chart {
@@ -72,7 +73,7 @@ export function compile(specs: AppSpec[], platformSpec?: PlatformSpec): CompileR
       attempt(() => {
         const docs = chart.toJson();
         objects.push(...docs);
-        files[chart.file] = HEADER + Yaml.stringify(...docs).replace(/\n*$/, '\n');
+        files[chart.file] = HEADER + toYaml(...docs).replace(/\n*$/, '\n');
       });
     }
   }
