@@ -26,6 +26,8 @@ describe('credentials by name', () => {
     'PASSWORD_RESET_URL', 'passwordFile', 'token-path',
     // An identifier of a key, a public key, a lookup key; the shell's working directory.
     'AWS_ACCESS_KEY_ID', 'KMS_KEY_ID', 'PUBLIC_KEY', 'SSH_PUBLIC_KEY', 'STRIPE_PUBLISHABLE_KEY', 'CACHE_KEY', 'PWD', 'OLDPWD', 'KEY',
+    // A credentials file's path by convention.
+    'GOOGLE_APPLICATION_CREDENTIALS',
   ])('%s is no credential name', name => {
     expect(looksLikeCredential(name)).toBe(false);
   });

@@ -47,8 +47,15 @@ export function nameWords(name: string): string[] {
     .split(/[^A-Za-z0-9]+/).filter(Boolean).map(w => w.toUpperCase());
 }
 
+/**
+ * Well-known variables that by convention hold the path of a credentials file, not the secret:
+ * their value is judged like any other (a key pasted into one is still refused by value).
+ */
+export const KNOWN_POINTER_NAMES: readonly string[] = Object.freeze(['GOOGLE_APPLICATION_CREDENTIALS']);
+
 /** True when an environment variable (or flag, or key) of this name must come from a Secret, never a literal. */
 export function looksLikeCredential(name: string): boolean {
+  if (KNOWN_POINTER_NAMES.includes(name)) return false;
   const words = nameWords(name);
   const last = words.length - 1;
   const credentialAt = (w: string, i: number) => CREDENTIAL_WORDS.some(c => w.endsWith(c))
