@@ -184,3 +184,19 @@ describe('limits that hold together', () => {
     expect(result.errors).toEqual([]);
   });
 });
+
+describe('labels in the spec', () => {
+  test.each([
+    ['a key "<<"', { '<<': 'x' }, /callers\[0\]\.podLabels: has a key that/],
+    ['a value with a line break', { app: 'x\ny' }, /callers\[0\]\.podLabels\.app: is not a label value/],
+  ])('a caller\'s podLabels with %s are refused under the spec\'s own field', (_, podLabels, message) => {
+    const errors = failed([app('shop', undefined, s => { s.services.web.callers = [{ namespace: 'ingress-nginx', podLabels }]; })]);
+    expect(errors[0]).toMatch(/^\[apps\/shop\/services\/web\] /);
+    expect(errors[0]).toMatch(message);
+  });
+
+  test('an egress peer\'s namespace and podLabels are checked the same way', () => {
+    const errors = failed([app('shop', undefined, s => { s.services.web.egress = [{ name: 'db', namespace: 'Data Base', podLabels: { a: 'b' }, ports: [{ port: 5432 }] }]; })]);
+    expect(errors[0]).toMatch(/^\[apps\/shop\/services\/web\] egress\[0\]\.namespace: must be a DNS-1123 label/);
+  });
+});

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import {
   ArgoProject, DefaultDenyNetwork, HardenedDeployment, ScopedDeployer, TenantNamespace,
 } from '../constructs';
-import { checkDnsLabel, checkReason } from '../constructs/validate';
+import { checkDnsLabel, checkLabels, checkReason } from '../constructs/validate';
 import {
   checkManifests, departuresOf, EXCEPTION_PREFIX, formatFinding, GateResult, GuardrailError, Json, podTemplateOf, readManifests, refuse, RULES, WAIVER_PREFIX,
 } from '../policy';
@@ -190,8 +190,14 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
         if (!owned.environments.some(e => e.name === env)) refuse(path, `replicas.${env}`, svc.replicas, 'names no environment of this app', `use ${owned.environments.map(e => e.name).join(', ')}`);
       });
     }
+    // Checked here too, so that a refusal names the spec's field rather than the policy built from it.
     (Array.isArray(svc?.callers) ? svc.callers : []).forEach((caller, i) => attempt(() => {
       checkDnsLabel(path, `callers[${i}].namespace`, caller?.namespace);
+      if (caller?.podLabels !== undefined) checkLabels(path, `callers[${i}].podLabels`, caller.podLabels);
+    }));
+    (Array.isArray(svc?.egress) ? svc.egress : []).forEach((dest, i) => attempt(() => {
+      if (dest?.namespace !== undefined) checkDnsLabel(path, `egress[${i}].namespace`, dest.namespace);
+      if (dest?.podLabels !== undefined) checkLabels(path, `egress[${i}].podLabels`, dest.podLabels);
     }));
   }
   const cluster = spec.cluster ?? platform.clusters[0];
