@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import { build } from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -6,6 +7,10 @@ import * as path from 'path';
 // Runs the real `cdk8s synth` (node_modules/cdk8s-cli) on throwaway apps whose cdk8s.yaml lists
 // plugin/ as a validation plugin: the CLI requires it, runs the gate over what the app wrote and
 // fails the command when the gate fails. Each synth takes about a second.
+//
+// The CLI requires JavaScript: esbuild bundles plugin/index.ts into a folder of its own (half a
+// second), so this tests the source without a build. The built package, loaded by name as users
+// configure it, is tested by the e2e suite (e2e/package.test.ts).
 
 const ROOT = path.resolve(__dirname, '..');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
@@ -13,6 +18,14 @@ const OUTPUT = 'out/manifests';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-plugin-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const PLUGIN = path.join(tmp, 'plugin');
+beforeAll(async () => {
+  await build({
+    entryPoints: [path.join(ROOT, 'plugin', 'index.ts')], bundle: true, platform: 'node', target: 'node20',
+    outfile: path.join(PLUGIN, 'index.js'), logLevel: 'warning',
+  });
+});
 
 /**
  * Writes a cdk8s app that emits `objects` as raw ApiObjects in one chart, `shop`; plain JS that
@@ -33,7 +46,7 @@ function writeApp(name: string, objects: Record<string, object>): string {
     'app: node main.js',
     `output: ${OUTPUT}`,
     'validations:',
-    `  - package: ${path.join(ROOT, 'plugin')}`,
+    `  - package: ${PLUGIN}`,
     '    class: GuardrailsValidation',
     '    version: 0.1.0',
   ].join('\n'));

@@ -6,6 +6,7 @@ import { checkRepoUrl, DEFAULT_ARGO_NAMESPACE, GLOB_CHARS, HOST, normalizeRepo, 
 import { refuse } from '../policy/errors';
 import { dnsSubdomainProblem } from '../policy/grammar';
 import { checkDnsLabel, checkString } from './validate';
+import { sameCopies } from './copies';
 
 /** An Argo CD cluster, as registered in Argo CD (`argocd cluster list`). */
 export interface ArgoCluster {
@@ -86,7 +87,7 @@ export class ArgoProject extends Construct {
   public readonly argoNamespace: string;
 
   constructor(scope: Construct, id: string, props: ArgoProjectProps) {
-    super(scope, id);
+    super(sameCopies(scope, 'ArgoProject'), id);
     this.name = checkDnsLabel(this, 'app', props.app);
     this.argoNamespace = checkDnsLabel(this, 'argoNamespace', props.argoNamespace ?? 'argocd');
     const targetRevision = checkRevision(this, props.targetRevision ?? 'main');

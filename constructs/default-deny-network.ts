@@ -6,6 +6,7 @@ import { AddressRange, describeReach, internetReach, ipBlockRanges, isInternet, 
 import { refuse } from '../policy/errors';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkInteger, checkLabels, checkReason } from './validate';
+import { sameCopies } from './copies';
 
 /** Who is on the other end of an allowed connection. Set `cidr`, or `namespace` and/or `podLabels`. */
 export interface NetworkPeer {
@@ -84,7 +85,7 @@ export class DefaultDenyNetwork extends Construct {
   private readonly publicAllows: Record<'ingress' | 'egress', PublicAllow[]> = { ingress: [], egress: [] };
 
   constructor(scope: Construct, id: string, props: DefaultDenyNetworkProps) {
-    super(scope, id);
+    super(sameCopies(scope, 'DefaultDenyNetwork'), id);
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace?.name);
     new k8s.KubeNetworkPolicy(this, 'DenyAll', {
       metadata: { name: 'default-deny-all', namespace: this.namespace, labels: this.labels },

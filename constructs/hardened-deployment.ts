@@ -9,6 +9,7 @@ import { howToPin, parsePinnedImage } from '../policy/image';
 import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } from '../policy/pod-security';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkInteger, checkLabels, checkQuantity, checkReason, checkString } from './validate';
+import { sameCopies } from './copies';
 import { quantityValue } from '../policy/quantity';
 
 /** A port the container listens on. */
@@ -170,7 +171,7 @@ export class HardenedDeployment extends Construct {
   public readonly podSecurityNeeded: PodSecurityLevel;
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
-    super(scope, id);
+    super(sameCopies(scope, 'HardenedDeployment'), id);
     this.name = checkDnsLabel(this, 'name', props.name ?? id);
     if (!props.namespace || typeof props.namespace.name !== 'string') {
       refuse(this, 'namespace', props.namespace, 'must be a TenantNamespace', 'pass the TenantNamespace this workload runs in');

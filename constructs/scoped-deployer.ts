@@ -1,9 +1,10 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { GuardrailError, refuse } from '../policy/errors';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkReason } from './validate';
+import { sameCopies } from './copies';
 import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
 import { CLUSTER_SCOPED_KINDS } from '../policy/model';
 
@@ -77,7 +78,7 @@ export class ScopedDeployer extends Construct {
   private readonly secrets: boolean;
 
   constructor(scope: Construct, id: string, props: ScopedDeployerProps) {
-    super(scope, id);
+    super(sameCopies(scope, 'ScopedDeployer'), id);
     this.serviceAccountName = checkDnsLabel(this, 'name', props.name ?? 'deployer');
     if (!props.namespace || typeof props.namespace.name !== 'string') {
       refuse(this, 'namespace', props.namespace, 'must be a TenantNamespace', 'pass the TenantNamespace this deployer applies to');
@@ -104,8 +105,10 @@ export class ScopedDeployer extends Construct {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: reason === undefined ? metadata : { ...metadata, annotations: { [`${EXCEPTION_PREFIX}secrets`]: reason } },
-      // Lazy: the workloads chart may still grow after this constructor has run.
-      rules: Lazy.any({ produce: () => this.rules() }),
+      // Resolved at synthesis: the workloads chart may still grow after this constructor has run.
+      // A plain token (any object with resolve(), read by the App's ImplicitTokenResolver) rather
+      // than cdk8s' Lazy, which only the App of the same cdk8s copy recognises.
+      rules: { resolve: () => this.rules() },
     });
     new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata,
@@ -113,7 +116,7 @@ export class ScopedDeployer extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
     });
     // cdk8s validates the whole app before it synthesizes any chart, so this reports every refused
-    // object at once, before the Lazy above would stop at the first (wrapped by toJson).
+    // object at once, before the token above would stop at the first (wrapped by toJson).
     this.node.addValidation({ validate: () => this.workloadObjects().flatMap(obj => problemOf(() => this.resourceFor(obj))) });
   }
 

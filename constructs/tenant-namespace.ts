@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
 import { POD_SECURITY_LEVELS, POD_SECURITY_VERSION, PodSecurityLevel } from '../policy/pod-security';
 import { checkDnsLabel, checkInteger, checkOneOf, checkQuantity, checkReason } from './validate';
+import { sameCopies } from './copies';
 import { refuse } from '../policy/errors';
 
 /** What a workload needs to know about the namespace it lands in. */
@@ -64,7 +65,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
   public readonly podSecurity: PodSecurityLevel;
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
-    super(scope, id);
+    super(sameCopies(scope, 'TenantNamespace'), id);
     this.app = checkDnsLabel(this, 'app', props.app);
     this.environment = checkDnsLabel(this, 'environment', props.environment);
     if (props.name !== undefined) {
