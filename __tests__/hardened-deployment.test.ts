@@ -2,9 +2,11 @@ import { Chart, Testing } from 'cdk8s';
 import { GuardrailError } from '../policy/errors';
 import { EXCEPTION_PREFIX } from '../policy/annotations';
 import { HardenedDeployment, HardenedDeploymentProps } from '../constructs/hardened-deployment';
-import { PodSecurityLevel, podSecurityFindings } from '../policy/pod-security';
+import { PodSecurityLevel } from '../policy/pod-security';
 import { TenantNamespace } from '../constructs/tenant-namespace';
 import { refusalOf } from './refusal';
+// Registers the matchers (toMeetPodSecurity) with expect.
+import '../testing';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const IMAGE = `ghcr.io/acme/api:1.4.2@${DIGEST}`;
@@ -123,7 +125,7 @@ describe('HardenedDeployment: user and exceptions', () => {
     // Everything else stays hardened.
     expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
     expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
-    expect(podSecurityFindings(podSpec(objects), 'baseline')).toEqual([]);
+    expect(objects).toMeetPodSecurity('baseline');
   });
 
   test('refuses an exception with no reason and shows what a reason looks like', () => {
@@ -146,7 +148,7 @@ describe('HardenedDeployment: user and exceptions', () => {
     expect(deployment(objects).spec.template.metadata.annotations[annotation]).toBe('writes its cache under /var/lib/app');
     expect(container(objects).securityContext.readOnlyRootFilesystem).toBe(false);
     // Still admitted by restricted: a writable root is not a Pod Security control.
-    expect(podSecurityFindings(podSpec(objects), 'restricted')).toEqual([]);
+    expect(objects).toMeetPodSecurity('restricted');
   });
 });
 
@@ -159,7 +161,7 @@ describe('HardenedDeployment: capabilities', () => {
     const annotation = `${EXCEPTION_PREFIX}capability.NET_BIND_SERVICE`;
     expect(deployment(objects).metadata.annotations[annotation]).toBe('binds port 443 inside the container');
     expect(deployment(objects).spec.template.metadata.annotations[annotation]).toBe('binds port 443 inside the container');
-    expect(podSecurityFindings(podSpec(objects), 'restricted')).toEqual([]);
+    expect(objects).toMeetPodSecurity('restricted');
   });
 
   test('accepts a CAP_-prefixed, lower-case capability name and normalises it', () => {
@@ -185,7 +187,7 @@ describe('HardenedDeployment: capabilities', () => {
     const objects = synth({ exceptions: { capabilities: [{ capability: 'CHOWN', reason: 'chowns its cache directory at start' }] } }, 'baseline');
     expect(container(objects).securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['CHOWN'] });
     expect(deployment(objects).metadata.annotations[`${EXCEPTION_PREFIX}capability.CHOWN`]).toBe('chowns its cache directory at start');
-    expect(podSecurityFindings(podSpec(objects), 'baseline')).toEqual([]);
+    expect(objects).toMeetPodSecurity('baseline');
     // Known bug, not asserted here: `podSecurityNeeded` stays "restricted" for this workload instead
     // of "baseline" (hardened-deployment.ts line 326 compares the levels the wrong way round).
   });
@@ -470,7 +472,7 @@ describe('HardenedDeployment: hardened output', () => {
   });
 
   test('the pod passes Pod Security restricted', () => {
-    expect(podSecurityFindings(podSpec(objects), 'restricted')).toEqual([]);
+    expect(objects).toMeetPodSecurity('restricted');
   });
 
   test('creates a ClusterIP Service targeting the named port when there are ports', () => {

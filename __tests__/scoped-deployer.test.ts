@@ -5,6 +5,8 @@ import { canI, parseServiceAccount } from '../policy/rbac';
 import { ScopedDeployer, ScopedDeployerProps } from '../constructs/scoped-deployer';
 import { TenantNamespace } from '../constructs/tenant-namespace';
 import { refusalOf } from './refusal';
+// Registers the matchers (toGrant) with expect.
+import '../testing';
 
 const IMAGE = `ghcr.io/acme/api:1.4.2@sha256:${'a1'.repeat(32)}`;
 
@@ -95,8 +97,8 @@ describe('ScopedDeployer', () => {
 
   test('cannot touch another tenant\'s namespace, while that tenant\'s deployer can', () => {
     expect(can('create', 'apps', 'deployments', 'blog-production')).toBe(false);
-    expect(canI(objects, blogDeployer.subject, 'create', 'apps', 'deployments', 'blog-production')).toBe(true);
-    expect(canI(objects, blogDeployer.subject, 'create', 'apps', 'deployments', 'shop-production')).toBe(false);
+    expect(objects).toGrant(blogDeployer, 'create', 'deployments.apps', 'blog-production');
+    expect(objects).not.toGrant(blogDeployer, 'create', 'deployments.apps', 'shop-production');
   });
 
   test('cannot create cluster-scoped objects', () => {
@@ -142,7 +144,7 @@ describe('ScopedDeployer', () => {
     const out = single.synth();
     expect(out.some(o => o.kind === 'PodDisruptionBudget' && o.metadata.namespace === 'shop-production')).toBe(false);
     expect(roleOf(out, 'shop-production').rules.map((r: any) => r.apiGroups[0])).toEqual(['', 'apps']);
-    expect(canI(out, single.deployer.subject, 'create', 'policy', 'poddisruptionbudgets', 'shop-production')).toBe(false);
+    expect(out).not.toGrant(single.deployer, 'create', 'poddisruptionbudgets.policy', 'shop-production');
   });
 
   test('grants kinds added to the workloads after the deployer was constructed', () => {
@@ -152,20 +154,20 @@ describe('ScopedDeployer', () => {
       }),
     });
     const out = later.synth();
-    expect(canI(out, later.deployer.subject, 'create', '', 'configmaps', 'shop-production')).toBe(true);
-    expect(canI(out, later.deployer.subject, 'create', '', 'configmaps', 'blog-production')).toBe(false);
+    expect(out).toGrant(later.deployer, 'create', 'configmaps', 'shop-production');
+    expect(out).not.toGrant(later.deployer, 'create', 'configmaps', 'blog-production');
   });
 
   test('with a reasoned secrets exception, may use Secrets in its own namespace only, and says why on the Role', () => {
     const reason = 'applies the TLS Secret rendered by the release pipeline';
     const withSecrets = build({ secrets: { reason } });
     const out = withSecrets.synth();
-    const subject = withSecrets.deployer.subject;
-    expect(canI(out, subject, 'get', '', 'secrets', 'shop-production')).toBe(true);
-    expect(canI(out, subject, 'create', '', 'secrets', 'shop-production')).toBe(true);
-    expect(canI(out, subject, 'get', '', 'secrets', 'default')).toBe(false);
-    expect(canI(out, subject, 'get', '', 'secrets', 'blog-production')).toBe(false);
-    expect(canI(out, subject, 'list', '', 'secrets')).toBe(false);
+    const subject = withSecrets.deployer;
+    expect(out).toGrant(subject, 'get', 'secrets', 'shop-production');
+    expect(out).toGrant(subject, 'create', 'secrets', 'shop-production');
+    expect(out).not.toGrant(subject, 'get', 'secrets', 'default');
+    expect(out).not.toGrant(subject, 'get', 'secrets', 'blog-production');
+    expect(out).not.toGrant(subject, 'list', 'secrets');
     expect(roleOf(out, 'shop-production').metadata.annotations).toEqual({ 'guardrails.cdk8s.io/exception.secrets': reason });
     expect(roleOf(out, 'shop-production').rules[0].resources).toEqual(['secrets', 'serviceaccounts', 'services']);
   });
