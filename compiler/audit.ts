@@ -27,8 +27,7 @@ export function audit(args: string[], io: AuditIo): number {
   let files: string[];
   let objects: Json[];
   try {
-    files = paths.flatMap(listManifests);
-    objects = files.flatMap(file => readManifests(fs.readFileSync(file, 'utf8'), file));
+    ({ files, objects } = loadManifests(paths));
   } catch (e) {
     io.err(`audit: ${(e as Error).message}`);
     return 2;
@@ -47,7 +46,14 @@ function summary(files: number, objects: number, gate: GateResult): string {
   return `${files} files, ${objects} objects: ${gate.failures.length} errors, ${gate.warnings.length} warnings, ${gate.waived.length} waived`;
 }
 
-function listManifests(p: string): string[] {
+/** The objects of every manifest file below `paths`, read by the gate's reader (which remembers where each came from: `sourceOf`). */
+export function loadManifests(paths: string[]): { files: string[]; objects: Json[] } {
+  const files = paths.flatMap(listManifests);
+  return { files, objects: files.flatMap(file => readManifests(fs.readFileSync(file, 'utf8'), file)) };
+}
+
+/** The file, or the YAML and JSON files below the folder, sorted. */
+export function listManifests(p: string): string[] {
   if (!fs.existsSync(p)) throw new Error(`${p}: no such file or folder`);
   if (!fs.statSync(p).isDirectory()) return [p];
   return fs.readdirSync(p, { recursive: true, withFileTypes: true })

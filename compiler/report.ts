@@ -61,7 +61,16 @@ const SENSITIVE: [string, string][] = [
 
 const labelsText = (labels: Json | undefined) => Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || 'all pods';
 
-export function buildReport(objects: Json[], gate: GateResult): SecurityReport {
+export interface ReportOptions {
+  /**
+   * More objects whose roles name resources to ask `canI` about (the report of one side of a diff
+   * asks about the other side's too, so that a wildcard grant reads the same on both sides).
+   * @default - none
+   */
+  readonly alsoAsk?: Json[];
+}
+
+export function buildReport(objects: Json[], gate: GateResult, options: ReportOptions = {}): SecurityReport {
   const ctx = new ManifestContext(objects);
   const departuresOn = new Map<string, DepartureEntry[]>();
   for (const d of gate.departures) departuresOn.set(d.object, [...(departuresOn.get(d.object) ?? []), d]);
@@ -83,11 +92,14 @@ export function buildReport(objects: Json[], gate: GateResult): SecurityReport {
   });
 
   // Ask about every resource a rule names: the set's roles, and the built-in and aggregated roles its bindings use.
-  const rbac = rbacIndex(ctx.rbac);
-  const rules = [
-    ...ctx.ofKind('Role', 'ClusterRole').flatMap(role => (Array.isArray(role.rules) ? role.rules as unknown[] : []).map(policyRule)),
-    ...rbac.bindings.flatMap(b => b.role ? rbac.effectiveRules(b.role).map(g => g.rule) : []),
-  ];
+  const rulesOf = (c: ManifestContext) => {
+    const rbac = rbacIndex(c.rbac);
+    return [
+      ...c.ofKind('Role', 'ClusterRole').flatMap(role => (Array.isArray(role.rules) ? role.rules as unknown[] : []).map(policyRule)),
+      ...rbac.bindings.flatMap(b => b.role ? rbac.effectiveRules(b.role).map(g => g.rule) : []),
+    ];
+  };
+  const rules = [...rulesOf(ctx), ...(options.alsoAsk ? rulesOf(new ManifestContext(options.alsoAsk)) : [])];
   const granted = new Map<string, [string, string]>();
   for (const rule of rules) {
     for (const group of rule.apiGroups) {
@@ -168,18 +180,18 @@ function peerText(peer: Json): string {
  * changes nothing around it: no cell or row break, link, emphasis, code span, HTML or heading, and
  * line breaks, bidi and invisible characters shown as `\u{...}`.
  */
-const md = (s: unknown) => escapeHidden(String(s)
+export const md = (s: unknown) => escapeHidden(String(s)
   .replace(/[\\`*_[\]|~]/g, '\\$&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/^#/, '\\#'), true);
 
 /** Markdown we wrote, around input already passed through {@link md}. */
-class Markdown {
+export class Markdown {
   constructor(readonly text: string) {}
 }
-const ours = (text: string) => new Markdown(text);
+export const ours = (text: string) => new Markdown(text);
 /** Items of input, one per line of a cell. */
-const lines = (items: unknown[]) => ours(items.map(md).join('<br>'));
+export const lines = (items: unknown[]) => ours(items.map(md).join('<br>'));
 const cell = (c: string | Markdown) => (c instanceof Markdown ? c.text : md(c));
-const table = (head: string[], rows: (string | Markdown)[][]) =>
+export const table = (head: string[], rows: (string | Markdown)[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 
 /** The report as a Markdown page that renders in a pull request. */

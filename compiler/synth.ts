@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { formatFinding } from '../policy';
 import { AppSpec, PlatformSpec } from './app-spec';
-import { compile } from './compile';
+import { compile, CompileOptions } from './compile';
 import { buildReport, renderMarkdown } from './report';
 import { repairFolders, replaceFolders, TransactionError } from './transaction';
 
@@ -16,6 +16,8 @@ export interface SynthOptions {
    * @default - `reports/` next to `outdir`
    */
   readonly reportdir?: string;
+  /** Where the files live in the Git repo and what their header names. @default - `dist`, this repo's header */
+  readonly compile?: CompileOptions;
   /** Where messages go. @default console.error */
   readonly log?: (line: string) => void;
   /**
@@ -35,7 +37,7 @@ export function synth(options: SynthOptions): number {
   const outdir = options.outdir ?? 'dist';
   const reportdir = options.reportdir ?? path.join(path.dirname(outdir), 'reports');
   const transaction = { log, faults: options.faults };
-  const result = compile(options.specs, options.platform);
+  const result = compile(options.specs, options.platform, options.compile);
   if (result.errors.length || !result.gate) {
     log(`synth failed with ${result.errors.length} problem(s); ${outdir}/ was left as it was:`);
     for (const e of result.errors) log(`  ${e}`);
