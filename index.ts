@@ -16,12 +16,17 @@ export { resolvePlatform } from './compiler/platform';
 export type { Platform } from './compiler/platform';
 // Compiling specs to manifests, the report, and the synth transaction.
 export { compile, ManifestChart } from './compiler/compile';
-export type { CompileResult } from './compiler/compile';
+export type { CompileOptions, CompileResult } from './compiler/compile';
 export { buildReport, renderMarkdown } from './compiler/report';
 export type { AppProjectEntry, NamespaceEntry, SecurityReport, ServiceAccountEntry, WorkloadEntry } from './compiler/report';
 export { synth } from './compiler/synth';
 export type { SynthOptions } from './compiler/synth';
 export { toYaml } from './compiler/yaml-output';
+// What `cdk8s-guardrails audit --sarif` and `diff` print.
+export { toSarif } from './compiler/sarif';
+export type { SarifLog, SarifOptions } from './compiler/sarif';
+export { renderSecurityDiff, securityDiff } from './compiler/security-diff';
+export type { SecurityChange, SecurityDiff } from './compiler/security-diff';
 // The cdk8s-cli validation plugin: `package: cdk8s-guardrails`, `class: GuardrailsValidation`.
 export { GuardrailsValidation } from './plugin';
 export type { ValidationContext } from './plugin';
