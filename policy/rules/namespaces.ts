@@ -85,7 +85,9 @@ export const NAMESPACES_RULES: Rule[] = [
         if (demand.unstated.has(what)) {
           return [{ object: quota, field, message: `a container in namespace ${ns} states no ${what.replace('.', ' ')} and no LimitRange default gives it one, so this quota makes admission reject its pods` }];
         }
-        if (limit === undefined || demand[what] <= limit) return [];
+        // Sums of binary fractions drift: 3 pods of 100m add up to 0.30000000000000004, above a 300m quota
+        // that admits them exactly. Kubernetes counts in whole milli-units; a relative 1e-9 is far below one.
+        if (limit === undefined || demand[what] <= limit * (1 + 1e-9)) return [];
         const why = what === 'pods' ? ' (replicas plus the extra pods of a rolling update)' : what.includes('.') ? ' (per pod, at replicas plus rolling-update surge)' : '';
         return [{ object: quota, field,
           message: `namespace ${ns} needs ${showQuantity(demand[what], unit)} ${what}${why}, but its quota admits ${showQuantity(limit, unit)}` }];
