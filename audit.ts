@@ -1,3 +1,4 @@
-import { audit } from './compiler/audit';
+import { main } from './cli/main';
 
-process.exitCode = audit(process.argv.slice(2), { out: line => console.log(line), err: line => console.error(line) });
+// `npm run audit -- [--json | --sarif] <paths...>` is `cdk8s-guardrails audit`.
+main(['audit', ...process.argv.slice(2)]).then(code => { process.exitCode = code; });

@@ -209,11 +209,15 @@ test.each(['init', 'synth', 'audit', 'diff'])('%s --help prints its usage and ex
   expect(out).toContain(`Usage: cdk8s-guardrails ${command}`);
 });
 
-test('no command or an unknown one exits 1 with the usage', async () => {
+test('no command, an unknown one or a missing argument exits 2 with the usage', async () => {
   const none = await cli(work);
-  expect(none.code).toBe(1);
+  expect(none.code).toBe(2);
   expect(none.err).toMatch(/Usage: cdk8s-guardrails/);
   const unknown = await cli(work, 'deploy');
-  expect(unknown.code).toBe(1);
+  expect(unknown.code).toBe(2);
   expect(unknown.err).toMatch(/unknown command 'deploy'/);
+  const missing = await cli(work, 'audit');
+  expect(missing.code).toBe(2);
+  expect(missing.err).toMatch(/missing required argument 'paths'/);
+  expect((await cli(work, 'audit', '--yaml', 'vendor')).err).toMatch(/unknown option '--yaml'/);
 });

@@ -24,14 +24,15 @@ export function program(io: CliIo, exit: Exit): Command {
 
 /**
  * Runs the command line `argv` (without node and the script) and returns the exit code: 0 done,
- * 1 refused (gate failures, a failed synth, an unusable argument), 2 input that cannot be read.
+ * 1 refused (gate failures, a failed synth, a folder init will not fill), 2 a usage error or input that cannot be read.
  */
 export async function main(argv: string[], io: CliIo = consoleIo): Promise<number> {
   const exit: Exit = { code: 0 };
   try {
     await program(io, exit).parseAsync(argv, { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    // --help and --version exit 0; a usage error (unknown command or option, missing argument) 2, as the audit always did.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof CliError) {
       io.err(`cdk8s-guardrails: ${e.message}`);
       return e.code;
