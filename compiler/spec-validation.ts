@@ -156,8 +156,10 @@ function words(p: Problem, value: unknown): [string, string] {
       return [`is a name every JavaScript object already has (Object.prototype.${params.propertyName})`,
         'rename it: a lookup by this name would find the built-in'];
     case 'type': {
-      const expected = (params.type as string).split(',').map(t => TYPE_NAMES[t] ?? t).join(' or ');
-      const unquoted = typeof value === 'string' && /number|integer/.test(params.type) && value.trim() !== '' && Number.isFinite(Number(value));
+      // Ajv gives `type: ["string", "number"]` (a probe's port) as an array, a union folded above as "string,number".
+      const types: string[] = Array.isArray(params.type) ? params.type : String(params.type).split(',');
+      const expected = types.map(t => TYPE_NAMES[t] ?? t).join(' or ');
+      const unquoted = typeof value === 'string' && types.some(t => t === 'number' || t === 'integer') && value.trim() !== '' && Number.isFinite(Number(value));
       return [`must be ${expected}`, unquoted ? `write ${value.trim()} without quotes` : `give ${expected}`];
     }
     case 'enum': {
