@@ -145,7 +145,7 @@ describe('installed with cdk8s 2.70, constructs 10.8, cdk8s-plus-28 2.5', () => 
     }
   });
 
-  test('require() from plain Node (CommonJS): the API, the plugin, the testing kit, package.json and the spec schema', () => {
+  test('require() from plain Node (CommonJS), and import from ESM: the API, the plugin, the testing kit, package.json and the spec schema', () => {
     const script = `
       const g = require('cdk8s-guardrails');
       for (const name of ['HardenedDeployment', 'TenantNamespace', 'DefaultDenyNetwork', 'ScopedDeployer', 'ArgoProject',
@@ -159,6 +159,9 @@ describe('installed with cdk8s 2.70, constructs 10.8, cdk8s-plus-28 2.5', () => 
       console.log('ok');
     `;
     expect(ok(run('node -e require(...) (CJS)', process.execPath, ['-e', script], app)).stdout.trim()).toBe('ok');
+    // ESM apps get the named exports too (Node reads them off the CommonJS module).
+    const esm = "import { HardenedDeployment, GuardrailsValidation } from 'cdk8s-guardrails'; console.log(typeof HardenedDeployment, typeof GuardrailsValidation);";
+    expect(ok(run('node import (ESM)', process.execPath, ['--input-type=module', '-e', esm], app)).stdout.trim()).toBe('function function');
   });
 
   test('tsc with the cdk8s init typescript-app tsconfig.json compiles the chart with 0 errors', () => {
