@@ -200,3 +200,30 @@ describe('labels in the spec', () => {
     expect(errors[0]).toMatch(/^\[apps\/shop\/services\/web\] egress\[0\]\.namespace: must be a DNS-1123 label/);
   });
 });
+
+describe('network rule names, which the spec never states', () => {
+  const policyNames = (specs: AppSpec[]) => {
+    const result = compile(specs, platform);
+    expect(result.errors).toEqual([]);
+    return result.objects.filter(o => o.kind === 'NetworkPolicy').map(o => o.metadata.name as string);
+  };
+
+  test('callers from namespace "web" and a sibling service "web" that calls it get two rules', () => {
+    const names = policyNames([app('col', undefined, s => {
+      s.services.api = { ...s.services.web, callers: [{ namespace: 'web' }] };
+      s.services.web = { ...s.services.web, calls: ['api'] };
+    })]);
+    const fromWeb = names.filter(n => n.startsWith('allow-ingress-api-from-web'));
+    expect(fromWeb).toHaveLength(2);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  test('"ab-to" calling "x" and "ab" calling "to-x" get two rules', () => {
+    const names = policyNames([app('col', undefined, s => {
+      const web = s.services.web;
+      s.services = { 'ab-to': { ...web, calls: ['x'] }, 'ab': { ...web, calls: ['to-x'] }, 'x': web, 'to-x': web };
+    })]);
+    expect(names.filter(n => n.startsWith('allow-egress-ab-to-to-x'))).toHaveLength(2);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});

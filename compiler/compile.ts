@@ -228,10 +228,11 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
       })));
     }
     const network = new DefaultDenyNetwork(scope, 'Network', { namespace });
+    const ruleNames = new RuleNames();
     for (const [name, svc] of services) {
       const self = deployments.get(name);
       if (!self) continue;
-      attempt(() => addNetworkRules(network, name, svc, self, deployments));
+      attempt(() => addNetworkRules(network, ruleNames, name, svc, self, deployments));
     }
     const deployer = new ScopedDeployer(scope, 'Deployer', { namespace, workloads });
     argoEnvironments.push({ name: env, namespace: namespace.name, serviceAccount: deployer.serviceAccountName, path: sourcePath === '.' || sourcePath === '' ? folder : `${sourcePath}/${folder}` });
@@ -327,12 +328,31 @@ function ruleName(name: string): string {
   return `${name.slice(0, RULE_NAME_MAX - 9).replace(/-+$/, '')}-${hash}`;
 }
 
-function addNetworkRules(network: DefaultDenyNetwork, name: string, svc: ServiceSpec, self: HardenedDeployment,
+/**
+ * Rule names are made from user names joined by `-`, so two different rules can spell the same
+ * name (`api-from-web` for callers in namespace `web` and for sibling `web`; `ab-to` + `x` and
+ * `ab` + `to-x`). The user never names a rule and could not fix that: the later one gets a hash
+ * of what it is.
+ */
+class RuleNames {
+  private readonly used = new Set<string>();
+
+  public name(direction: 'ingress' | 'egress', base: string, what: string): string {
+    let name = ruleName(base);
+    if (this.used.has(`${direction}:${name}`)) {
+      name = `${name.slice(0, RULE_NAME_MAX - 9).replace(/-+$/, '')}-${createHash('sha256').update(`${direction}\0${what}`).digest('hex').slice(0, 8)}`;
+    }
+    this.used.add(`${direction}:${name}`);
+    return name;
+  }
+}
+
+function addNetworkRules(network: DefaultDenyNetwork, names: RuleNames, name: string, svc: ServiceSpec, self: HardenedDeployment,
   deployments: Map<string, HardenedDeployment>): void {
   const portsOf = (d: HardenedDeployment) => d.ports.map(p => ({ port: p.port, protocol: p.protocol }));
   for (const caller of svc.callers ?? []) {
     network.allowIngress({
-      name: ruleName(`${name}-from-${caller.namespace}`),
+      name: names.name('ingress', `${name}-from-${caller.namespace}`, `${name}\0namespace\0${caller.namespace}`),
       podSelector: self.selector,
       peers: [{ namespace: caller.namespace, podLabels: caller.podLabels }],
       ports: portsOf(self),
@@ -341,12 +361,12 @@ function addNetworkRules(network: DefaultDenyNetwork, name: string, svc: Service
   for (const target of svc.calls ?? []) {
     const callee = deployments.get(target);
     if (!callee) continue;
-    network.allowEgress({ name: `${name}-to-${target}`, podSelector: self.selector, peers: [{ podLabels: callee.selector }], ports: portsOf(callee) });
-    network.allowIngress({ name: `${target}-from-${name}`, podSelector: callee.selector, peers: [{ podLabels: self.selector }], ports: portsOf(callee) });
+    network.allowEgress({ name: names.name('egress', `${name}-to-${target}`, `${name}\0service\0${target}`), podSelector: self.selector, peers: [{ podLabels: callee.selector }], ports: portsOf(callee) });
+    network.allowIngress({ name: names.name('ingress', `${target}-from-${name}`, `${target}\0service\0${name}`), podSelector: callee.selector, peers: [{ podLabels: self.selector }], ports: portsOf(callee) });
   }
   for (const dest of svc.egress ?? []) {
     network.allowEgress({
-      name: `${name}-to-${dest.name}`,
+      name: names.name('egress', `${name}-to-${dest.name}`, `${name}\0destination\0${dest.name}`),
       podSelector: self.selector,
       peers: [dest.cidr !== undefined ? { cidr: dest.cidr } : { namespace: dest.namespace, podLabels: dest.podLabels }],
       ports: dest.ports,
@@ -354,4 +374,3 @@ function addNetworkRules(network: DefaultDenyNetwork, name: string, svc: Service
     });
   }
 }
-
