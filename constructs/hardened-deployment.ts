@@ -475,9 +475,10 @@ function toProbe(scope: Construct, field: string, p: WorkloadProbe, ports: Workl
   const kinds = (['httpGet', 'tcpSocket', 'exec'] as const).filter(k => p?.[k] !== undefined);
   if (kinds.length !== 1) refuse(scope, field, p, 'must have exactly one of httpGet, tcpSocket and exec', 'e.g. { httpGet: { path: "/healthz", port: "http" } }');
   const port = (v: string | number) => {
-    if (typeof v === 'number') return k8s.IntOrString.fromNumber(checkInteger(scope, `${field}.port`, v, 1, 65535));
+    const at = `${field}.${p.httpGet ? 'httpGet' : 'tcpSocket'}.port`;
+    if (typeof v === 'number') return k8s.IntOrString.fromNumber(checkInteger(scope, at, v, 1, 65535));
     if (!ports.some(p => p.name === v)) {
-      refuse(scope, `${field}.port`, v, 'names no port of this workload', `use one of ${ports.map(p => `"${p.name}"`).join(', ') || 'its port numbers (it declares no ports)'}`);
+      refuse(scope, at, v, 'names no port of this workload', `use one of ${ports.map(p => `"${p.name}"`).join(', ') || 'its port numbers (it declares no ports)'}`);
     }
     return k8s.IntOrString.fromString(v);
   };
