@@ -548,7 +548,7 @@ describe('HardenedDeployment: inputs Kubernetes would reject', () => {
 
   test('refuses a probe on a port name the workload does not declare', () => {
     const err = refusal({ ports: [{ name: 'http', port: 8080 }], probes: { readiness: { httpGet: { path: '/', port: 'metrics' } } } });
-    expect(err.message).toBe('[test/api] probes.readiness.port: names no port of this workload (got "metrics"). Fix: use one of "http"');
+    expect(err.message).toBe('[test/api] probes.readiness.httpGet.port: names no port of this workload (got "metrics"). Fix: use one of "http"');
   });
 
   test('does not echo a credential written in the wrong shape', () => {
