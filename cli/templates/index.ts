@@ -240,7 +240,7 @@ npm test        # snapshot and security assertions (__tests__/app.test.ts)
 npm run diff    # the security diff of dist/ against origin/main, as Markdown
 \`\`\`
 
-Commit \`dist/\`, \`reports/\` and \`__tests__/__snapshots__/\` with the change that produced them:
+Commit \`package-lock.json\` (CI runs \`npm ci\`), and \`dist/\`, \`reports/\` and \`__tests__/__snapshots__/\` with the change that produced them:
 CI (\`.github/workflows/guardrails.yml\`) fails when they are missing or stale, and writes the
 security diff of each pull request to its summary. Renovate (\`renovate.json\`) keeps image digests
 current.
