@@ -214,14 +214,14 @@ describe('ScopedDeployer refuses', () => {
 
   test('a kind it has no rule for', () => {
     const { synth } = build({
-      addLater: shop => new k8s.KubeDaemonSet(shop, 'agent', {
+      addLater: shop => new k8s.KubeReplicaSet(shop, 'agent', {
         metadata: { name: 'agent', namespace: 'shop-production' },
         spec: { selector: {}, template: {} },
       }),
     });
     const message = synthError(synth);
     expect(message).toContain('[shop/agent] kind: is not a kind that the deployer platform/ShopDeployer');
-    expect(message).toContain('(got "apps/v1 DaemonSet/agent")');
+    expect(message).toContain('(got "apps/v1 ReplicaSet/agent")');
     expect(message).toContain('add it to TENANT_KINDS');
   });
 

@@ -166,7 +166,8 @@ export interface HardenedPodShape {
   readonly restartPolicy?: 'Never' | 'OnFailure';
   /**
    * Volumes the workload provides (e.g. a StatefulSet's claims), mounted into the container after
-   * the writable paths; `field` is where the user wrote each, for refusals.
+   * the writable paths; `field` is where the user wrote each (its `name` and `mountPath` are
+   * refused under it).
    * @default - none
    */
   readonly volumeMounts?: { readonly name: string; readonly mountPath: string; readonly field: string }[];
@@ -542,10 +543,11 @@ function checkVolumeMounts(scope: Construct, mounts: NonNullable<HardenedPodShap
   const paths = new Set(writable.map(w => w.path));
   const names = new Set(writable.map(w => w.name));
   return mounts.map(m => {
-    const path = checkAbsolutePath(scope, m.field, m.mountPath);
-    if (path === '/') refuse(scope, m.field, m.mountPath, 'is the root directory', 'mount the volume at a directory of its own, e.g. "/data"');
-    if (paths.has(path)) refuse(scope, m.field, m.mountPath, 'is also a writable path', 'mount the volume elsewhere, or remove the path from writablePaths');
-    if (names.has(m.name)) refuse(scope, m.field, m.name, 'is the name of a writable path\'s volume', 'give the volume a name that does not start with "writable-"');
+    const path = checkAbsolutePath(scope, `${m.field}.mountPath`, m.mountPath);
+    if (path === '/') refuse(scope, `${m.field}.mountPath`, m.mountPath, 'is the root directory', 'mount the volume at a directory of its own, e.g. "/data"');
+    if (paths.has(path)) refuse(scope, `${m.field}.mountPath`, m.mountPath, 'is also a writable path or another volume\'s mount',
+      'mount each volume at a path of its own, not one listed in writablePaths');
+    if (names.has(m.name)) refuse(scope, `${m.field}.name`, m.name, 'is the name of a writable path\'s volume', 'give the volume a name that does not start with "writable-"');
     paths.add(path);
     names.add(m.name);
     return { name: m.name, mountPath: path };

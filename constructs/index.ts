@@ -4,4 +4,8 @@ export * from './argo-project';
 export * from './tenant-namespace';
 export * from './hardened-pod';
 export * from './hardened-deployment';
+export * from './hardened-statefulset';
+export * from './hardened-job';
+export * from './hardened-cronjob';
+export * from './hardened-daemonset';
 export * from './default-deny-network';

@@ -52,6 +52,12 @@ const TENANT_KINDS: Record<string, ApiResource> = {
   Ingress: { group: 'networking.k8s.io', resource: 'ingresses' },
 };
 const SECRETS: ApiResource = { group: '', resource: 'secrets' };
+/**
+ * A DaemonSet puts a pod on every node, those of other tenants too: a platform workload. A tenant
+ * may own one only in a namespace whose Pod Security level is `baseline` or `privileged`, a level
+ * the platform granted with a reason (written on the Namespace).
+ */
+const DAEMON_SETS: ApiResource = { group: 'apps', resource: 'daemonsets' };
 
 /** Kinds that fence the tenant in; a tenant that could change them could leave the fence. */
 const GUARDRAIL_KINDS = ['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'];
@@ -64,7 +70,8 @@ const PLATFORM_FIX = 'move it to the platform chart, which the platform team app
  * The identity that CI or ArgoCD (by impersonation) uses to apply one app environment: a
  * ServiceAccount with no token mounted, and a Role in the tenant namespace that allows exactly
  * the kinds of object the workloads synthesize. Never a ClusterRole, never a wildcard, never
- * pods/exec or RBAC, and no Secrets unless asked for with a reason.
+ * pods/exec or RBAC, no Secrets unless asked for with a reason, and DaemonSets only in a namespace
+ * whose Pod Security level is above `restricted`.
  */
 export class ScopedDeployer extends Construct {
   /** Name of the ServiceAccount (and of the Role and RoleBinding). */
@@ -76,6 +83,7 @@ export class ScopedDeployer extends Construct {
 
   private readonly workloads: IConstruct;
   private readonly secrets: boolean;
+  private readonly podSecurity: string;
 
   constructor(scope: Construct, id: string, props: ScopedDeployerProps) {
     super(sameCopies(scope, 'ScopedDeployer'), id);
@@ -84,6 +92,7 @@ export class ScopedDeployer extends Construct {
       refuse(this, 'namespace', props.namespace, 'must be a TenantNamespace', 'pass the TenantNamespace this deployer applies to');
     }
     this.namespace = props.namespace.name;
+    this.podSecurity = props.namespace.podSecurity;
     this.subject = `system:serviceaccount:${this.namespace}:${this.serviceAccountName}`;
     if (!props.workloads?.node) {
       refuse(this, 'workloads', props.workloads, 'must be a construct', 'pass the Chart that holds the workloads this deployer applies');
@@ -152,7 +161,11 @@ export class ScopedDeployer extends Construct {
         `create the Secret outside Git (e.g. ExternalSecrets), or give the deployer secrets: { reason: "..." }`);
     }
     const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
-    const resource = obj.kind === 'Secret' ? SECRETS : TENANT_KINDS[obj.kind];
+    if (obj.kind === 'DaemonSet' && group === 'apps' && this.podSecurity === 'restricted') {
+      refuse(obj, 'kind', what, `is a DaemonSet, a pod on every node, which ${deployer} applies only in a namespace whose Pod Security level is baseline or privileged`,
+        'run it as a Deployment, or give the namespace podSecurity "baseline" with a podSecurityReason (or move it to the platform chart)');
+    }
+    const resource = obj.kind === 'Secret' ? SECRETS : obj.kind === 'DaemonSet' ? DAEMON_SETS : TENANT_KINDS[obj.kind];
     if (!resource || resource.group !== group) {
       refuse(obj, 'kind', `${obj.apiVersion} ${what}`, `is not a kind that ${deployer} may manage`,
         `${PLATFORM_FIX}; or, if every tenant may own it, add it to TENANT_KINDS in constructs/scoped-deployer.ts`);

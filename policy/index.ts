@@ -1,5 +1,6 @@
 export * from './annotations';
 export * from './argo';
+export * from './cron';
 export * from './credentials';
 export * from './errors';
 export * from './gate';
