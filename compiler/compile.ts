@@ -88,9 +88,11 @@ export function compile(specs: AppSpec[], platformSpec?: PlatformSpec, options: 
       }
     });
     // cdk8s validates again inside toJson(); once is enough to report each problem once.
-    for (const chart of errors.length ? [] : app.node.findAll().filter((c): c is ManifestChart => c instanceof ManifestChart)) {
+    const all = errors.length ? [] : app.node.findAll();
+    const toJson = chartsToJson(all);
+    for (const chart of all.filter((c): c is ManifestChart => c instanceof ManifestChart)) {
       attempt(() => {
-        const docs = chart.toJson();
+        const docs = toJson(chart);
         objects.push(...docs);
         files[chart.file] = header + toYaml(...docs).replace(/\n*$/, '\n');
       });
@@ -99,6 +101,22 @@ export function compile(specs: AppSpec[], platformSpec?: PlatformSpec, options: 
   const gate = errors.length === 0 ? checkManifests(objects) : undefined;
   errors.push(...(gate?.failures ?? []).map(formatFinding));
   return errors.length ? { files: {}, objects: [], errors } : { files, objects, errors, gate };
+}
+
+/**
+ * `chart.toJson()`, without its passes over the whole app: cdk8s' `toJson` of each chart resolves
+ * the app's dependencies and validates every construct of the app again (charts × constructs, and
+ * compile has validated them once already). With no dependency between constructs and no chart in
+ * a chart, as our constructs build them, those passes add nothing and cdk8s' order of a chart's
+ * objects is the order of its construct tree: each object's own `toJson()` (tokens resolved,
+ * keys sorted, patches applied) in that order is what `chart.toJson()` returns. Otherwise (an
+ * included construct with dependencies), cdk8s' own `chart.toJson()`.
+ */
+function chartsToJson(constructs: Construct[]): (chart: Chart) => any[] {
+  const plain = constructs.every(c => c.node.dependencies.length === 0
+    && !(c instanceof Chart && c.node.scopes.slice(0, -1).some(s => s instanceof Chart)));
+  if (!plain) return chart => chart.toJson();
+  return chart => chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart).map(o => o.toJson());
 }
 
 /** An app whose name and namespaces are its own, with the namespace of each environment. */
