@@ -246,3 +246,53 @@ describe('version skew: installed with cdk8s 2.69, constructs 10.4', () => {
     expect(r.out).not.toContain('_scopes is not iterable');
   });
 });
+
+describe('the app repo route: cdk8s-guardrails init, then the commands it prints', () => {
+  let repo = '';
+  const git = (args: string[]) => ok(run(`git ${args[0]}`, 'git', args, repo, {
+    GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com',
+  }));
+
+  beforeAll(() => {
+    if (!tarball) throw new Error('the packed-package test must run first');
+    repo = path.join(tmp, 'app-repo');
+    ok(run('cdk8s-guardrails init (from the tarball)', process.execPath, [path.join(ROOT, PKG.bin['cdk8s-guardrails']), 'init', repo, '--from', tarball], tmp));
+  });
+
+  test('npm install, npm run synth and npm test pass the first time', () => {
+    ok(run('init: npm install', 'npm', INSTALL, repo));
+    sizes['init app node_modules'] = du(path.join(repo, 'node_modules'));
+    sizes['installed package (init app)'] = du(path.join(repo, 'node_modules', 'cdk8s-guardrails'));
+    ok(run('init: npm run synth', 'npm', ['run', 'synth', '--silent'], repo));
+    expect(fs.readdirSync(path.join(repo, 'dist')).length).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(repo, 'reports', 'security-report.md'))).toBe(true);
+    ok(run('init: npm test', 'npm', ['test', '--silent'], repo, { CI: '' }));
+  });
+
+  test('npm run audit passes its own dist/, and fails a raw, root Deployment dropped into it', () => {
+    ok(run('init: npm run audit', 'npm', ['run', 'audit', '--silent'], repo));
+    const raw = path.join(repo, 'dist', 'raw.yaml');
+    fs.writeFileSync(raw, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: raw, namespace: default }\nspec:\n  selector: { matchLabels: { app: raw } }\n'
+      + '  template:\n    metadata: { labels: { app: raw } }\n    spec: { containers: [{ name: raw, image: "nginx:1.27", securityContext: { privileged: true } }] }\n');
+    const bad = run('init: npm run audit (bad)', 'npm', ['run', 'audit', '--silent'], repo);
+    fs.rmSync(raw);
+    expect(bad.status).toBe(1);
+    expect(bad.out).toMatch(/error pss\.baseline\.privileged/);
+  });
+
+  test('diff after a spec change shows it in security terms', () => {
+    git(['init', '-q', '-b', 'main']);
+    git(['add', '-A']);
+    git(['commit', '-qm', 'init']);
+    const spec = path.join(repo, 'apps', 'index.ts');
+    const before = fs.readFileSync(spec, 'utf8');
+    const changed = before.replace(/@sha256:[0-9a-f]{64}/, `@sha256:${'b'.repeat(64)}`);
+    expect(changed).not.toBe(before);
+    fs.writeFileSync(spec, changed);
+    ok(run('init: npm run synth (changed)', 'npm', ['run', 'synth', '--silent'], repo));
+    const diff = ok(run('init: cdk8s-guardrails diff HEAD', path.join(repo, 'node_modules', '.bin', 'cdk8s-guardrails'), ['diff', 'HEAD'], repo));
+    expect(diff.stdout).toContain('b'.repeat(64));
+    const same = ok(run('init: cdk8s-guardrails diff HEAD HEAD', path.join(repo, 'node_modules', '.bin', 'cdk8s-guardrails'), ['diff', 'HEAD', 'HEAD'], repo));
+    expect(same.stdout).toMatch(/No security-relevant change/);
+  });
+});
