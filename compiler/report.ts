@@ -1,5 +1,5 @@
 import {
-  canI, describeObject, deniesAll, policyRule, rbacIndex, EXCEPTION_PREFIX, DepartureEntry, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
+  canI, describeObject, deniesAll, parseServiceAccount, policyRule, rbacIndex, EXCEPTION_PREFIX, DepartureEntry, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
 } from '../policy';
 import { escapeHidden } from '../policy/printable';
 
@@ -108,24 +108,43 @@ export function buildReport(objects: Json[], gate: GateResult, options: ReportOp
   }
   for (const [group, resource] of SENSITIVE) granted.set(`${group}/${resource}`, [group, resource]);
   const resources = [...granted.values()].sort((a, b) => `${a[1]}.${a[0]}`.localeCompare(`${b[1]}.${b[0]}`));
+  // An account no binding names gets its rights through its groups only (system:serviceaccounts,
+  // system:serviceaccounts:<namespace>, system:authenticated), the same as every other such account
+  // of its namespace: asked once per namespace. Named by name alone is enough to be asked on its own.
+  const named = new Set(ctx.subjects().map(({ subject: s }) => String(s?.name)));
+  const byGroups = new Map<string, ServiceAccountEntry['can']>();
+  const canOf = (subject: string) => {
+    const sa = parseServiceAccount(subject);
+    if (!sa || named.has(sa.name) || named.has(subject)) return canDo(subject);
+    let can = byGroups.get(sa.namespace);
+    if (!can) byGroups.set(sa.namespace, can = canDo(subject));
+    return can.map(c => ({ where: c.where, grants: [...c.grants] }));
+  };
+  const canDo = (subject: string): ServiceAccountEntry['can'] => [undefined, ...ctx.namespaces()].map(ns => ({
+    where: ns ?? 'cluster-wide',
+    grants: resources.map(([group, resource]) => {
+      // A verb granted only by rules limited to resourceNames shows as such.
+      const verbs = VERBS.filter(verb => canI(ctx.rbac, subject, verb, group, resource, ns))
+        .map(verb => canI(ctx.rbac, subject, verb, group, resource, ns, { name: '' }) ? verb : `${verb} (named objects only)`);
+      return verbs.length ? `${group ? `${resource}.${group}` : resource}: ${verbs.join(', ')}` : '';
+    }).filter(Boolean),
+  })).filter(c => c.grants.length > 0);
   const serviceAccounts = ctx.serviceAccounts().map((subject): ServiceAccountEntry => ({
     serviceAccount: subject.replace('system:serviceaccount:', ''),
-    can: [undefined, ...ctx.namespaces()].map(ns => ({
-      where: ns ?? 'cluster-wide',
-      grants: resources.map(([group, resource]) => {
-        // A verb granted only by rules limited to resourceNames shows as such.
-        const verbs = VERBS.filter(verb => canI(ctx.rbac, subject, verb, group, resource, ns))
-          .map(verb => canI(ctx.rbac, subject, verb, group, resource, ns, { name: '' }) ? verb : `${verb} (named objects only)`);
-        return verbs.length ? `${group ? `${resource}.${group}` : resource}: ${verbs.join(', ')}` : '';
-      }).filter(Boolean),
-    })).filter(c => c.grants.length > 0),
+    can: canOf(subject),
   }));
 
   const policies = ctx.ofKind('NetworkPolicy');
   const namespaceNames = [...new Set([...ctx.ofKind('Namespace').map(n => n.metadata?.name), ...ctx.workloadNamespaces()])].sort();
+  const policiesIn = new Map<string, Json[]>();
+  for (const p of policies) {
+    const list = policiesIn.get(namespaceOf(p));
+    if (list) list.push(p);
+    else policiesIn.set(namespaceOf(p), [p]);
+  }
   const namespaces = namespaceNames.map((ns): NamespaceEntry => {
     const labels: Json = ctx.ofKind('Namespace').find(n => n.metadata?.name === ns)?.metadata?.labels ?? {};
-    const own = policies.filter(p => namespaceOf(p) === ns);
+    const own = policiesIn.get(ns) ?? [];
     return {
       namespace: ns,
       podSecurity: {
