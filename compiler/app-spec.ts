@@ -1,4 +1,6 @@
-import type { HardenedDeploymentProps, NetworkPort, PodSecurityLevel, TenantQuota } from '../constructs';
+import type {
+  HardenedCronJobProps, HardenedDeploymentProps, HardenedJobProps, HardenedStatefulSetProps, NetworkPort, PodSecurityLevel, TenantQuota,
+} from '../constructs';
 
 /** A cluster that ArgoCD deploys to. */
 export interface ClusterSpec {
@@ -109,12 +111,40 @@ export interface DestinationSpec {
   readonly reason?: string;
 }
 
+/** The workload construct a service is built as, in every environment. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job' | 'CronJob' | 'DaemonSet';
+
+/** StatefulSet only: see HardenedStatefulSetProps. */
+type StatefulSetFields = Pick<HardenedStatefulSetProps, 'volumeClaimTemplates' | 'podManagementPolicy'>;
+/** Job and CronJob only: see HardenedJobProps. */
+type JobFields = Pick<HardenedJobProps, 'backoffLimit' | 'activeDeadlineSeconds' | 'ttlSecondsAfterFinished' | 'restartPolicy'>;
+/** CronJob only (and `schedule` required there): see HardenedCronJobProps. */
+type CronJobFields = Pick<HardenedCronJobProps, 'timeZone' | 'concurrencyPolicy' | 'successfulJobsHistoryLimit' | 'failedJobsHistoryLimit' | 'startingDeadlineSeconds'>
+  & Partial<Pick<HardenedCronJobProps, 'schedule'>>;
+
 /**
- * One service of an app: a HardenedDeployment in every environment (see its props for the
- * workload fields and their defaults), plus who may call it and what it may call.
+ * One service of an app: a workload of its `kind` in every environment, plus who may call it and
+ * what it may call. The pod fields (image, ports, env, resources, probes, exceptions...) are
+ * HardenedPodProps and mean the same for every kind; the kind's own fields sit beside them, and a
+ * field of another kind is refused (`replicas` on a Job, `schedule` on a Deployment):
+ *
+ * - Deployment, StatefulSet: `replicas`; StatefulSet also `volumeClaimTemplates`, `podManagementPolicy`.
+ * - Job, CronJob: `backoffLimit`, `activeDeadlineSeconds`, `ttlSecondsAfterFinished`, `restartPolicy`;
+ *   no `ports` and no `callers` (nothing calls a Job), and no other service `calls` one.
+ * - CronJob: `schedule` (required), `timeZone`, `concurrencyPolicy`, `successfulJobsHistoryLimit`,
+ *   `failedJobsHistoryLimit`, `startingDeadlineSeconds`.
+ * - DaemonSet: only in an environment whose `podSecurity` is `baseline` or `privileged` (with its
+ *   `podSecurityReason`): a pod on every node is a platform workload. The deployer of that
+ *   environment may then apply DaemonSets.
+ *
+ * `calls`, `callers` and `egress` work for every kind: the network rules select the pods by the
+ * same `app.kubernetes.io/name` label.
  */
-export interface ServiceSpec extends Omit<HardenedDeploymentProps, 'namespace' | 'name' | 'labels' | 'replicas'> {
-  /** A count for every environment, or one per environment name. @default 1 */
+// Listed in reverse: the schema (and the list of known fields in a refusal) names the pod's fields first.
+export interface ServiceSpec extends CronJobFields, JobFields, StatefulSetFields, Omit<HardenedDeploymentProps, 'namespace' | 'name' | 'labels' | 'replicas'> {
+  /** @default 'Deployment' */
+  readonly kind?: WorkloadKind;
+  /** Deployment and StatefulSet only: a count for every environment, or one per environment name. @default 1 */
   readonly replicas?: number | Record<string, number>;
   /** Other namespaces whose pods may call this service on its ports. @default - none */
   readonly callers?: CallerSpec[];

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ArgoProject, DefaultDenyNetwork, HardenedDeployment, ScopedDeployer, TenantNamespace,
+  ArgoProject, DefaultDenyNetwork, IHardenedWorkload, ScopedDeployer, TenantNamespace,
 } from '../constructs';
 import { checkDnsLabel, checkLabels, checkReason } from '../constructs/validate';
 import {
@@ -14,6 +14,7 @@ import { Platform, resolvePlatform } from './platform';
 import { dnsLabelProblem } from '../policy/grammar';
 import { validateAppSpec, validatePlatformSpec } from './spec-validation';
 import { toYaml } from './yaml-output';
+import { buildWorkload, checkKindFields, checkKindInEnvironment, kindOf } from './workloads';
 
 /** A chart that knows which file of `dist/` it is written to. */
 export class ManifestChart extends Chart {
@@ -194,13 +195,21 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
   const services = spec.services !== null && typeof spec.services === 'object' ? Object.entries(spec.services) : [];
   if (owned.environments.length === 0) refuse(appPath, 'environments', spec.environments, 'an app needs at least one environment', 'add e.g. environments: { production: {} }');
   if (services.length === 0) refuse(appPath, 'services', spec.services, 'an app needs at least one service', 'add e.g. services: { api: { image: "..." } }');
+  // Services refused for a field of another kind: not built, which would only repeat the refusal.
+  const misfits = new Set<string>();
   for (const [name, svc] of services) {
     const path = `${appPath}/services/${name}`;
     attempt(() => checkDnsLabel(path, 'name', name));
+    attempt(() => { if (checkKindFields(path, svc, kindOf(path, svc), attempt)) misfits.add(name); });
     (Array.isArray(svc?.calls) ? svc.calls : []).forEach((target, i) => attempt(() => {
       if (typeof target !== 'string' || !has(spec.services, target) || target === name) {
         refuse(path, `calls[${i}]`, target, 'is not another service of this app',
           `name one of ${Object.keys(spec.services).filter(s => s !== name).join(', ') || '(none)'}, or use egress for outside peers`);
+      }
+      const calleeKind = spec.services[target]?.kind;
+      if (calleeKind === 'Job' || calleeKind === 'CronJob') {
+        misfits.add(name);
+        refuse(path, `calls[${i}]`, target, `is a ${calleeKind}, which listens on no port`, 'call a service with ports; a Job may itself call others');
       }
     }));
     for (const env of svc?.replicas !== null && typeof svc?.replicas === 'object' ? Object.keys(svc.replicas) : []) {
@@ -237,13 +246,14 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
     const folder = `apps/${spec.name}/${env}`;
     const workloads = new ManifestChart(appScope, env, `${folder}/workloads.k8s.yaml`, namespace.name);
     (envSpec.include ?? []).forEach((entry, i) => attempt(() => includeFile(workloads, where, `include[${i}]`, entry, namespace.name)));
-    const deployments = new Map<string, HardenedDeployment>();
-    for (const [name, svc] of services) {
-      attempt(() => deployments.set(name, new HardenedDeployment(workloads, name, {
-        ...deploymentProps(svc, env),
-        namespace,
-        labels: { 'app.kubernetes.io/part-of': spec.name },
-      })));
+    const deployments = new Map<string, IHardenedWorkload>();
+    for (const [name, svc] of services.filter(([name]) => !misfits.has(name))) {
+      attempt(() => {
+        const path = `${appPath}/services/${name}`;
+        const kind = kindOf(path, svc);
+        checkKindInEnvironment(path, kind, env, envSpec);
+        deployments.set(name, buildWorkload(workloads, name, svc, kind, env, namespace, { 'app.kubernetes.io/part-of': spec.name }));
+      });
     }
     const network = new DefaultDenyNetwork(scope, 'Network', { namespace });
     const ruleNames = new RuleNames();
@@ -331,11 +341,6 @@ function annotationMapsOf(object: Json): [string, Json][] {
     .map(([at, m]) => [`${at}.annotations`, m.annotations]);
 }
 
-function deploymentProps(svc: ServiceSpec, env: string) {
-  const { replicas, callers: _callers, calls: _calls, egress: _egress, ...rest } = svc;
-  return { ...rest, replicas: typeof replicas === 'object' ? (Object.hasOwn(replicas, env) ? replicas[env] : 1) : replicas };
-}
-
 /** Longest rule name DefaultDenyNetwork takes (`allow-ingress-` + name is a DNS label). */
 const RULE_NAME_MAX = 63 - 'allow-ingress-'.length;
 
@@ -365,9 +370,9 @@ class RuleNames {
   }
 }
 
-function addNetworkRules(network: DefaultDenyNetwork, names: RuleNames, name: string, svc: ServiceSpec, self: HardenedDeployment,
-  deployments: Map<string, HardenedDeployment>): void {
-  const portsOf = (d: HardenedDeployment) => d.ports.map(p => ({ port: p.port, protocol: p.protocol }));
+function addNetworkRules(network: DefaultDenyNetwork, names: RuleNames, name: string, svc: ServiceSpec, self: IHardenedWorkload,
+  deployments: Map<string, IHardenedWorkload>): void {
+  const portsOf = (d: IHardenedWorkload) => d.ports.map(p => ({ port: p.port, protocol: p.protocol }));
   for (const caller of svc.callers ?? []) {
     network.allowIngress({
       name: names.name('ingress', `${name}-from-${caller.namespace}`, `${name}\0namespace\0${caller.namespace}`),

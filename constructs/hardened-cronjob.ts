@@ -5,7 +5,7 @@ import { refuse } from '../policy/errors';
 import { PodSecurityLevel } from '../policy/pod-security';
 import { checkInteger, checkOneOf, checkString } from './validate';
 import { sameCopies } from './copies';
-import { HardenedPod } from './hardened-pod';
+import { HardenedPod, IHardenedWorkload } from './hardened-pod';
 import { checkJobRun, HardenedJobProps, JOB_NO_PORTS } from './hardened-job';
 
 export interface HardenedCronJobProps extends HardenedJobProps {
@@ -31,7 +31,7 @@ export interface HardenedCronJobProps extends HardenedJobProps {
  * A CronJob whose runs are HardenedJob runs ({@link checkJobRun}) of the one {@link HardenedPod}:
  * a checked schedule, no overlapping runs by default, bounded history, and no Service or ports.
  */
-export class HardenedCronJob extends Construct {
+export class HardenedCronJob extends Construct implements IHardenedWorkload {
   public readonly name: string;
   public readonly namespace: string;
   /** Labels that select this workload's pods (for NetworkPolicies). */

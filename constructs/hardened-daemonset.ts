@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { PodSecurityLevel } from '../policy/pod-security';
 import { sameCopies } from './copies';
-import { HardenedPod, HardenedPodProps, WorkloadPort } from './hardened-pod';
+import { HardenedPod, HardenedPodProps, IHardenedWorkload, WorkloadPort } from './hardened-pod';
 
 /**
  * A DaemonSet's props: the pod's, and nothing else. There is no `replicas` (one pod per node) and
@@ -20,7 +20,7 @@ export interface HardenedDaemonSetProps extends HardenedPodProps {}
  * only in a namespace whose Pod Security level is `baseline` or `privileged` (a level that carries
  * its reason on the Namespace), and the app spec compiler asks the same of an environment.
  */
-export class HardenedDaemonSet extends Construct {
+export class HardenedDaemonSet extends Construct implements IHardenedWorkload {
   public readonly name: string;
   public readonly namespace: string;
   /** Labels that select this workload's pods (for Services and NetworkPolicies). */

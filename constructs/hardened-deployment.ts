@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { PodSecurityLevel } from '../policy/pod-security';
 import { checkInteger } from './validate';
 import { sameCopies } from './copies';
-import { HardenedPod, HardenedPodProps, WorkloadPort } from './hardened-pod';
+import { HardenedPod, HardenedPodProps, IHardenedWorkload, WorkloadPort } from './hardened-pod';
 
 export interface HardenedDeploymentProps extends HardenedPodProps {
   /** @asType integer @default 1 */
@@ -15,7 +15,7 @@ export interface HardenedDeploymentProps extends HardenedPodProps {
  * to cluster defaults (see {@link HardenedPod}), with its own ServiceAccount (no token), a Service
  * when it has ports and a PodDisruptionBudget when it has more than one replica.
  */
-export class HardenedDeployment extends Construct {
+export class HardenedDeployment extends Construct implements IHardenedWorkload {
   public readonly name: string;
   public readonly namespace: string;
   /** Labels that select this workload's pods (for Services and NetworkPolicies). */

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { PodSecurityLevel } from '../policy/pod-security';
 import { checkInteger, checkOneOf } from './validate';
 import { sameCopies } from './copies';
-import { HardenedPod, HardenedPodProps } from './hardened-pod';
+import { HardenedPod, HardenedPodProps, IHardenedWorkload } from './hardened-pod';
 
 /** How a Job runs its pod, for a HardenedJob and for each run of a HardenedCronJob. */
 export interface HardenedJobProps extends Omit<HardenedPodProps, 'ports'> {
@@ -52,7 +52,7 @@ export const JOB_NO_PORTS = 'must be empty: a Job has no Service and nothing cal
  * `activeDeadlineSeconds`, cleaned up `ttlSecondsAfterFinished` after it ends. No Service and no
  * ports. Its pods carry the workload's labels, so network rules select them like any other.
  */
-export class HardenedJob extends Construct {
+export class HardenedJob extends Construct implements IHardenedWorkload {
   public readonly name: string;
   public readonly namespace: string;
   /** Labels that select this workload's pods (for NetworkPolicies). */

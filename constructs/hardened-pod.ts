@@ -155,6 +155,19 @@ export interface HardenedPodProps {
   readonly labels?: Record<string, string>;
 }
 
+/** What every hardened workload construct tells about itself, for Services and NetworkPolicies. */
+export interface IHardenedWorkload {
+  /** Name of the workload and its ServiceAccount. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Labels that select the workload's pods. */
+  readonly selector: Record<string, string>;
+  /** The ports its pods listen on; empty for a Job or CronJob. */
+  readonly ports: readonly WorkloadPort[];
+  /** The Pod Security level the pods need, given their exceptions. */
+  readonly podSecurityNeeded: PodSecurityLevel;
+}
+
 /** What a workload kind allows or adds to the pod, beyond its {@link HardenedPodProps}. */
 export interface HardenedPodShape {
   /**

@@ -5,7 +5,7 @@ import { PodSecurityLevel } from '../policy/pod-security';
 import { quantityValue } from '../policy/quantity';
 import { checkDnsLabel, checkInteger, checkOneOf, checkQuantity } from './validate';
 import { sameCopies } from './copies';
-import { HardenedPod, HardenedPodProps, WorkloadPort } from './hardened-pod';
+import { HardenedPod, HardenedPodProps, IHardenedWorkload, WorkloadPort } from './hardened-pod';
 
 /** How pods of a StatefulSet may use a volume. */
 export const VOLUME_ACCESS_MODES = ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany'] as const;
@@ -47,7 +47,7 @@ const MAX_CLAIMS = 16;
  * the StatefulSet's `serviceName`) that gives every pod a stable DNS name, always created, with the
  * ports when there are any; a PodDisruptionBudget when it has more than one replica.
  */
-export class HardenedStatefulSet extends Construct {
+export class HardenedStatefulSet extends Construct implements IHardenedWorkload {
   public readonly name: string;
   public readonly namespace: string;
   /** Labels that select this workload's pods (for Services and NetworkPolicies). */
