@@ -133,7 +133,8 @@ describe('installed with cdk8s 2.70, constructs 10.8, cdk8s-plus-28 2.5', () => 
   beforeAll(() => {
     app = newApp('current');
     ok(run('install (current): tarball + cdk8s 2.70 + constructs 10.8 + cdk8s-plus-28 2.5 + typescript, tsx, ts-node', 'npm', [...INSTALL, tarball,
-      'cdk8s@~2.70.0', 'constructs@~10.8.0', 'cdk8s-plus-28@~2.5.0', 'typescript@5.9.3', 'tsx@4.23.15', 'ts-node@10.9.2', '@types/node@20.19.9'], app));
+      'cdk8s@~2.70.0', 'constructs@~10.8.0', 'cdk8s-plus-28@~2.5.0', 'typescript@5.9.3', 'tsx@4.23.15', 'ts-node@10.9.2', '@types/node@20.19.9',
+      'jest@29.7.0', 'ts-jest@29.4.15', '@types/jest@29.5.14'], app));
     sizes['installed (du -sh node_modules/cdk8s-guardrails)'] = du(path.join(app, 'node_modules', 'cdk8s-guardrails'));
     sizes['app node_modules (current)'] = du(path.join(app, 'node_modules'));
   });
@@ -181,6 +182,26 @@ describe('installed with cdk8s 2.70, constructs 10.8, cdk8s-plus-28 2.5', () => 
       ok(run(`${runner} main.ts`, path.join(app, 'node_modules', '.bin', runner), [...args], app));
       expect(manifest(app)).toBe(expected);
     }
+  });
+
+  test('jest with the cdk8s init typescript-app jest.config.js runs a test of the chart with the test kit, unconfigured', () => {
+    fs.copyFileSync(path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'jest.config.js'), path.join(app, 'jest.config.js'));
+    fs.writeFileSync(path.join(app, 'shop.test.ts'), `import { Testing } from 'cdk8s';
+import { HardenedDeployment, TenantNamespace } from 'cdk8s-guardrails';
+import { synthChart } from 'cdk8s-guardrails/testing';
+
+test('the hardened chart passes the gate and Pod Security restricted', () => {
+  const chart = Testing.chart();
+  const namespace = new TenantNamespace(chart, 'ns', { app: 'shop', environment: 'production' });
+  new HardenedDeployment(chart, 'web', { namespace, image: '${IMAGE}' });
+  const result = synthChart(chart);
+  expect(result.objects.filter((o: any) => o.kind === 'Deployment')).toMeetPodSecurity('restricted');
+  expect(result.gate.failures.filter(f => f.rule.startsWith('pss.'))).toEqual([]);
+});
+`);
+    const r = run('jest (cdk8s init jest.config.js)', path.join(app, 'node_modules', '.bin', 'jest'), ['shop.test.ts'], app);
+    expect(r.out).toMatch(/Tests:\s+1 passed/);
+    expect(r.status).toBe(0);
   });
 
   describe('cdk8s synth with the plugin', () => {
