@@ -1,4 +1,4 @@
-import { ContainerRef, Json, POD_TEMPLATE_PATHS, podTemplateOf, PodTemplate } from '../model';
+import { ContainerRef, Json, ManifestContext, POD_TEMPLATE_PATHS, podTemplateOf, PodTemplate } from '../model';
 import { Rule } from '../rule';
 
 /**
@@ -69,11 +69,11 @@ export const HARDENING_RULES: Rule[] = [
   {
     id: 'hardening.token-automount', family: 'hardening', severity: 'error', title: 'no service account token unless needed',
     fix: 'set automountServiceAccountToken: false on the pod (and on its ServiceAccount)',
-    check: ctx => ctx.pods.filter(pod => {
-      if (pod.spec.automountServiceAccountToken !== undefined) return pod.spec.automountServiceAccountToken !== false;
-      const sa = ctx.get('ServiceAccount', pod.namespace, pod.spec.serviceAccountName ?? 'default');
-      return sa?.automountServiceAccountToken !== false;
-    }).map(pod => ({ object: pod.object, field: `${pod.specPath}.automountServiceAccountToken`, message: 'pods get an API token they do not need' })),
+    check: ctx => ctx.pods.flatMap(pod => [
+      ...(automounts(ctx, pod) ? [{ object: pod.object, field: `${pod.specPath}.automountServiceAccountToken`, message: 'pods get an API token they do not need' }] : []),
+      // The same token, asked for by hand: automountServiceAccountToken: false does not stop it.
+      ...projectedTokens(pod).map(field => ({ object: pod.object, field, message: 'a projected volume mounts a service account token' })),
+    ]),
   },
   {
     id: 'hardening.resources', family: 'hardening', severity: 'error', title: 'CPU and memory requests and a memory limit',
@@ -93,3 +93,20 @@ export const HARDENING_RULES: Rule[] = [
         .map(({ path }) => ({ object: pod.object, field: `${path}.readinessProbe`, message: 'no readiness, liveness or startup probe' }))),
   },
 ];
+
+function automounts(ctx: ManifestContext, pod: PodTemplate): boolean {
+  if (pod.spec.automountServiceAccountToken !== undefined) return pod.spec.automountServiceAccountToken !== false;
+  const sa = ctx.get('ServiceAccount', pod.namespace, pod.spec.serviceAccountName ?? 'default');
+  return sa?.automountServiceAccountToken !== false;
+}
+
+/** Where a pod's projected volumes ask for a service account token. */
+function projectedTokens(pod: PodTemplate): string[] {
+  const volumes: unknown = pod.spec.volumes;
+  return (Array.isArray(volumes) ? volumes : []).flatMap((v: Json, i: number) => {
+    const sources: unknown = v?.projected?.sources;
+    return (Array.isArray(sources) ? sources : []).flatMap((src: Json, j: number) =>
+      (src?.serviceAccountToken !== undefined ? [`${pod.specPath}.volumes[${i}].projected.sources[${j}].serviceAccountToken`] : []));
+  });
+}
+
