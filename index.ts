@@ -9,7 +9,7 @@ export * from './constructs';
 // App and platform specs.
 export { defineApp, definePlatform } from './compiler/app-spec';
 export type {
-  AppSpec, CallerSpec, ClusterSpec, DestinationSpec, EnvironmentSpec, IncludeDeparture, IncludeSpec, PlatformSpec, ServiceSpec,
+  AppSpec, CallerSpec, ClusterSpec, DestinationSpec, EnvironmentSpec, IncludeDeparture, IncludeSpec, PlatformSpec, ServiceSpec, WorkloadKind,
 } from './compiler/app-spec';
 export { validateAppSpec, validatePlatformSpec } from './compiler/spec-validation';
 export { resolvePlatform } from './compiler/platform';
