@@ -74,11 +74,37 @@ export const POD_TEMPLATE_PATHS: Readonly<Record<string, string>> = {
   PodTemplate: 'template',
 };
 
+/**
+ * Custom resources whose controllers make pods from a template, by `<group>/<kind>`: their pods
+ * are judged like a Deployment's, rather than escaping every pod rule as "a CRD we have no schema for".
+ */
+export const CRD_POD_TEMPLATE_PATHS: Readonly<Record<string, string>> = {
+  'argoproj.io/Rollout': 'spec.template',
+  'apps.kruise.io/CloneSet': 'spec.template',
+  'apps.kruise.io/DaemonSet': 'spec.template',
+  'serving.knative.dev/Service': 'spec.template',
+  'serving.knative.dev/Configuration': 'spec.template',
+  'serving.knative.dev/Revision': '',
+};
+
+/** Where the pod template of `object` sits (`''`: the object is the pod), or `undefined` when it makes no pods. */
+export function podTemplatePath(object: Json): string | undefined {
+  const kind = object?.kind;
+  const group = typeof object?.apiVersion === 'string' && object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+  const crd = `${group}/${kind}`;
+  if (Object.prototype.hasOwnProperty.call(CRD_POD_TEMPLATE_PATHS, crd)) {
+    // A Rollout that references a Deployment has no template of its own: that Deployment is judged.
+    return crd === 'argoproj.io/Rollout' && object.spec?.workloadRef !== undefined ? undefined : CRD_POD_TEMPLATE_PATHS[crd];
+  }
+  // By kind whatever the group: a look-alike kind of another group is judged, not let through.
+  return Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATHS, kind) ? POD_TEMPLATE_PATHS[kind] : undefined;
+}
+
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
 /** The pod template of an object that makes pods, or `undefined`. */
 export function podTemplateOf(object: Json): PodTemplate | undefined {
-  const base = Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATHS, object?.kind) ? POD_TEMPLATE_PATHS[object.kind] : undefined;
+  const base = podTemplatePath(object);
   if (base === undefined) return undefined;
   const template = base === '' ? object : base.split('.').reduce((o: any, k) => o?.[k], object);
   const spec = template?.spec;

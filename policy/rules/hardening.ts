@@ -1,4 +1,4 @@
-import { ContainerRef, Json, ManifestContext, POD_TEMPLATE_PATHS, podTemplateOf, PodTemplate } from '../model';
+import { ContainerRef, Json, ManifestContext, podTemplateOf, podTemplatePath, PodTemplate } from '../model';
 import { Rule } from '../rule';
 
 /**
@@ -32,8 +32,8 @@ export const HARDENING_RULES: Rule[] = [
     id: 'hardening.pod-template', family: 'hardening', severity: 'error', waivable: false, title: 'every workload has a pod template the gate can read',
     fix: 'give the workload its pod template as an object (spec.template.spec, or spec for a Pod)',
     // A pod spec that is missing or not an object escapes every pod rule: not judged is not passed.
-    check: ctx => Object.keys(POD_TEMPLATE_PATHS).flatMap(kind => ctx.ofKind(kind)).filter(o => !podTemplateOf(o)).map(o => ({
-      object: o, field: POD_TEMPLATE_PATHS[o.kind] ? `${POD_TEMPLATE_PATHS[o.kind]}.spec` : 'spec',
+    check: ctx => ctx.objects.filter(o => podTemplatePath(o) !== undefined && !podTemplateOf(o)).map(o => ({
+      object: o, field: podTemplatePath(o) ? `${podTemplatePath(o)}.spec` : 'spec',
       message: 'the pod template is missing or not an object, so no pod rule could judge it',
     })),
   },
