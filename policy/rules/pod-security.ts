@@ -53,11 +53,13 @@ export const POD_SECURITY_RULES: Rule[] = POD_SECURITY_CONTROLS.map((control): R
 /**
  * The exceptions a pod must carry to break restricted control `control`: `run-as-root` for the
  * user controls and `capability.<NAME>` per capability beyond restricted (as our constructs
- * write them), and `pod-security.<control>` for the rest, including a capability set that does
- * not drop ALL.
+ * write them), `pod-security.host-path` for a hostPath volume, and `pod-security.<control>` for
+ * the rest, including a capability set that does not drop ALL.
  */
-function exceptionsNeeded(pod: PodTemplate, control: string, minor: number): string[] {
+function exceptionsNeeded(pod: PodTemplate, control: string, field: string, minor: number): string[] {
   if (control === 'run-as-non-root' || control === 'run-as-user') return ['run-as-root'];
+  // Restricted judges hostPath under volume-types; it is the same departure as baseline's host-path.
+  if (control === 'volume-types' && field.endsWith('.hostPath')) return ['pod-security.host-path'];
   if (control !== 'capabilities') return [`pod-security.${control}`];
   const allowed: readonly string[] = RESTRICTED_CAPABILITIES;
   const added = pod.containers.flatMap(c => {
@@ -91,7 +93,7 @@ export const REASONED_POD_SECURITY_RULE: Rule = {
     const minor = effectivePodSecurityMinor(version);
     const needs = new Map<string, string>();
     for (const f of podSecurityFindings(pod.spec, 'restricted', pod.metadata, minor)) {
-      for (const need of exceptionsNeeded(pod, f.control, minor)) if (!needs.has(need)) needs.set(need, f.message);
+      for (const need of exceptionsNeeded(pod, f.control, f.field, minor)) if (!needs.has(need)) needs.set(need, f.message);
     }
     return [...needs].map(([need, why]) => ({
       object: pod.object, field: `${pod.metadataPath}.annotations`, subject: need,
