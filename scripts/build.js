@@ -28,3 +28,5 @@ for (const asset of ASSETS) {
 // The CLI's entry point is run as a program (package.json bin): keep it executable.
 const bin = path.join(lib, 'cli', 'main.js');
 if (fs.existsSync(bin)) fs.chmodSync(bin, 0o755);
+// When lib/ was last built whole (scripts/synth.js rebuilds it when a source is newer).
+fs.writeFileSync(path.join(lib, '.built'), `${new Date().toISOString()}\n`);
