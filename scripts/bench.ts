@@ -34,32 +34,35 @@ import { Application } from '../imports/argocd-application-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
-const APP = 'bench';
 const ENV = 'production';
-const NS = `${APP}-${ENV}`;
 const REPO = 'https://github.com/acme/deploy.git';
 const CALLER = 'ingress-nginx';
 const CIDR = '10.40.0.0/24';
+/**
+ * Services per app: one namespace holds at most 10,000 pods (TenantQuota), so larger N is split
+ * into apps of 1,000 services, each in its namespace (`bench-<i>-production`).
+ */
+const APP_SIZE = 1000;
 
-/** The benchmark's app: N services in one environment, with a quota that fits them. */
+/** The apps' names and sizes for N services. */
+const appsOf = (n: number) => Array.from({ length: Math.ceil(n / APP_SIZE) }, (_, i) => ({ name: `bench-${i}`, size: Math.min(APP_SIZE, n - i * APP_SIZE) }));
+
+/** The benchmark's apps: N services in all, one environment each, with a quota that fits them. */
 export function benchSpec(n: number): AppSpec[] {
-  const services: AppSpec['services'] = {};
-  for (let i = 0; i < n; i++) {
-    services[`svc-${i}`] = {
-      image: `ghcr.io/acme/svc-${i}:1.0.0@${DIGEST}`,
-      replicas: 2,
-      ports: [{ name: 'http', port: 8080 }],
-      callers: [{ namespace: CALLER }],
-      calls: [`svc-${(i + 1) % n}`],
-      egress: [{ name: 'db', cidr: CIDR, ports: [{ port: 5432 }] }],
-    };
-  }
-  return [{
-    name: APP,
-    repoURL: REPO,
-    environments: { [ENV]: { quota: quota(n) } },
-    services,
-  }];
+  return appsOf(n).map(({ name, size }) => {
+    const services: AppSpec['services'] = {};
+    for (let i = 0; i < size; i++) {
+      services[`svc-${i}`] = {
+        image: `ghcr.io/acme/svc-${i}:1.0.0@${DIGEST}`,
+        replicas: 2,
+        ports: [{ name: 'http', port: 8080 }],
+        callers: [{ namespace: CALLER }],
+        calls: [`svc-${(i + 1) % size}`],
+        egress: [{ name: 'db', cidr: CIDR, ports: [{ port: 5432 }] }],
+      };
+    }
+    return { name, repoURL: REPO, environments: { [ENV]: { quota: quota(size) } }, services };
+  });
 }
 
 const quota = (n: number) => ({
@@ -73,8 +76,14 @@ const port = (p: number) => k8s.IntOrString.fromNumber(p);
 /** The same objects, written by hand with cdk8s L1 classes, as a user of raw cdk8s would. */
 function buildL1(n: number): App {
   const app = new App({ outdir: 'unused' });
-  const platform = new Chart(app, 'platform', { disableResourceNameHashes: true });
-  const workloads = new Chart(app, 'workloads', { disableResourceNameHashes: true, namespace: NS });
+  for (const { name, size } of appsOf(n)) buildL1App(app, name, size);
+  return app;
+}
+
+function buildL1App(app: App, APP: string, n: number): void {
+  const NS = `${APP}-${ENV}`;
+  const platform = new Chart(app, `platform-${APP}`, { disableResourceNameHashes: true });
+  const workloads = new Chart(app, `workloads-${APP}`, { disableResourceNameHashes: true, namespace: NS });
   const partOf = { 'app.kubernetes.io/part-of': APP, ...MANAGED };
   new k8s.KubeNamespace(platform, 'ns', {
     metadata: {
@@ -225,7 +234,6 @@ function buildL1(n: number): App {
       syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=false'] },
     },
   });
-  return app;
 }
 
 /** Raw cdk8s: build, toJson per chart (cdk8s validates inside), Yaml.stringify per chart. */
@@ -265,25 +273,21 @@ function child(n: number, reps: number): void {
   // Correctness first, untimed: L1 builds exactly our objects, chart by chart, document by document.
   const ours = runOurs(specs);
   const l1 = runL1(n);
-  const byFile = Object.keys(ours.result.files).sort();
-  const ourDocs = [
-    ours.result.objects.filter(o => o.metadata?.namespace !== NS || !['ServiceAccount', 'Deployment', 'Service', 'PodDisruptionBudget'].includes(o.kind) || o.metadata.name === 'deployer'),
-    ours.result.objects.filter(o => o.metadata?.namespace === NS && ['ServiceAccount', 'Deployment', 'Service', 'PodDisruptionBudget'].includes(o.kind) && o.metadata.name !== 'deployer'),
-  ];
-  if (byFile.length !== 2 || ours.result.objects.length !== 8 * n + 10) throw new Error(`expected 2 files and ${8 * n + 10} objects, got ${byFile.length} and ${ours.result.objects.length}`);
-  const sortDocs = (docs: any[]) => [...docs].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
-  for (const [i, docs] of l1.docs.entries()) {
-    const a = sortDocs(docs);
-    const b = sortDocs(ourDocs[i]);
-    if (a.length !== b.length) throw new Error(`chart ${i}: L1 has ${a.length} documents, ours ${b.length}`);
-    a.forEach((doc, j) => {
-      if (!isDeepStrictEqual(doc, b[j])) {
-        throw new Error(`chart ${i}: L1 and ours differ at ${doc.kind}/${doc.metadata.name}:\n${JSON.stringify(doc)}\n${JSON.stringify(b[j])}`);
-      }
-    });
+  const apps = appsOf(n).length;
+  const objects = 8 * n + 10 * apps;
+  if (Object.keys(ours.result.files).length !== 2 * apps || ours.result.objects.length !== objects) {
+    throw new Error(`expected ${2 * apps} files and ${objects} objects, got ${Object.keys(ours.result.files).length} and ${ours.result.objects.length}`);
   }
-  // The floor: the same plain objects, in our charts' order.
-  const runFloor = () => ourDocs.map(docs => Yaml.stringify(...docs));
+  const keyOf = (o: any) => `${o.metadata.namespace ?? ''}/${o.kind}/${o.metadata.name}`;
+  const sortDocs = (docs: any[]) => [...docs].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const a = sortDocs(l1.docs.flat());
+  const b = sortDocs(ours.result.objects);
+  if (a.length !== b.length) throw new Error(`L1 has ${a.length} documents, ours ${b.length}`);
+  a.forEach((doc, j) => {
+    if (!isDeepStrictEqual(doc, b[j])) throw new Error(`L1 and ours differ at ${keyOf(doc)}:\n${JSON.stringify(doc)}\n${JSON.stringify(b[j])}`);
+  });
+  // The floor: the same plain objects (L1's, equal to ours), one string per chart.
+  const runFloor = () => l1.docs.map(docs => Yaml.stringify(...docs));
 
   const samples: Record<string, number[]> = { ours: [], l1: [], floor: [], gate: [], report: [] };
   const contenders: [string, () => void][] = [
