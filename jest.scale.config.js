@@ -1,0 +1,13 @@
+/**
+ * npm run test:scale: 10,000 services compiled twice (about a minute; not timed, see npm run bench).
+ * Kept out of `npm test`; .ci/run runs it.
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/scale'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': 'ts-jest',
+  },
+  testTimeout: 900_000,
+};
