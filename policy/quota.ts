@@ -3,8 +3,9 @@ import { quantityValue } from './quantity';
 
 /**
  * What the objects of a namespace ask of its ResourceQuota at their most: every workload at its
- * replicas plus the extra pods of a rolling update, with requests and limits per pod as the
- * scheduler and the quota count them (the larger of the app containers' sum and the largest init
+ * replicas (the maxReplicas of a HorizontalPodAutoscaler that targets it) plus the extra pods of a
+ * rolling update, with requests and limits per pod as the scheduler and the quota count them (the
+ * native sidecars' sum plus the larger of the app containers' sum and the largest other init
  * container; a missing value takes the namespace's LimitRange default, as admission fills it in).
  */
 export interface NamespaceDemand {
@@ -33,18 +34,30 @@ export const QUOTA_KEYS: Readonly<Record<string, DemandKey>> = {
 
 const count = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback);
 
-/** How many pods an object runs at its most: replicas, plus a rolling update's surge. */
-function podsOf(object: Json): number {
+/**
+ * The most replicas a HorizontalPodAutoscaler of `namespace` may give `object` (a Deployment or
+ * StatefulSet it targets by kind and name); undefined when none targets it.
+ */
+function autoscaledTo(ctx: ManifestContext, namespace: string, object: Json): number | undefined {
+  const maxima = ctx.inNamespace('HorizontalPodAutoscaler', namespace)
+    .filter(hpa => hpa.spec?.scaleTargetRef?.kind === object.kind && hpa.spec?.scaleTargetRef?.name === object.metadata?.name)
+    .map(hpa => count(hpa.spec?.maxReplicas, 1));
+  return maxima.length ? Math.max(...maxima) : undefined;
+}
+
+/** How many pods an object runs at its most: replicas (an autoscaler's maximum when one targets it), plus a rolling update's surge. */
+function podsOf(object: Json, autoscaled?: number): number {
   const spec = object.spec ?? {};
   switch (object.kind) {
     case 'Deployment': {
-      const replicas = count(spec.replicas, 1);
+      const replicas = autoscaled ?? count(spec.replicas, 1);
       if (spec.strategy?.type === 'Recreate') return replicas;
       const surge = spec.strategy?.rollingUpdate?.maxSurge ?? '25%';
       const extra = typeof surge === 'string' && /^[0-9]+%$/.test(surge) ? Math.ceil((replicas * parseInt(surge, 10)) / 100) : count(surge, 1);
       return replicas + extra;
     }
-    case 'StatefulSet': case 'ReplicaSet': case 'ReplicationController': return count(spec.replicas, 1);
+    case 'StatefulSet': return autoscaled ?? count(spec.replicas, 1);
+    case 'ReplicaSet': case 'ReplicationController': return count(spec.replicas, 1);
     case 'Job': return count(spec.parallelism, 1);
     case 'CronJob': return count(spec.jobTemplate?.spec?.parallelism, 1);
     // One per node, and nodes are not in the set: at least one.
@@ -73,9 +86,13 @@ function perPod(pod: PodTemplate, kind: 'requests' | 'limits', resource: 'cpu' |
     if (value === undefined) unstated = true;
     return value ?? 0;
   };
+  // Native sidecars (init containers with restartPolicy Always) run beside the app containers and
+  // every init container after them: counted with both (an upper bound of the scheduler's sum).
+  const sidecar = (c: PodTemplate['containers'][number]) => c.list === 'initContainers' && c.container?.restartPolicy === 'Always';
+  const sidecars = pod.containers.filter(sidecar).reduce((sum, c) => sum + of(c.container), 0);
   const app = pod.containers.filter(c => c.list === 'containers').reduce((sum, c) => sum + of(c.container), 0);
-  const init = pod.containers.filter(c => c.list === 'initContainers').reduce((max, c) => Math.max(max, of(c.container)), 0);
-  return unstated ? undefined : Math.max(app, init);
+  const init = pod.containers.filter(c => c.list === 'initContainers' && !sidecar(c)).reduce((max, c) => Math.max(max, of(c.container)), 0);
+  return unstated ? undefined : sidecars + Math.max(app, init);
 }
 
 /** What the set's objects in `namespace` ask of its quota. */
@@ -84,7 +101,8 @@ export function namespaceDemand(ctx: ManifestContext, namespace: string): Namesp
   const unstated = new Set<DemandKey>();
   const demand = { pods: 0, services: 0, persistentvolumeclaims: 0, 'requests.cpu': 0, 'requests.memory': 0, 'limits.memory': 0, 'limits.cpu': 0, unstated };
   for (const pod of ctx.podsIn(namespace)) {
-    const n = podsOf(pod.object);
+    const autoscaled = autoscaledTo(ctx, namespace, pod.object);
+    const n = podsOf(pod.object, autoscaled);
     demand.pods += n;
     for (const [key, kind, resource] of [['requests.cpu', 'requests', 'cpu'], ['requests.memory', 'requests', 'memory'],
       ['limits.memory', 'limits', 'memory'], ['limits.cpu', 'limits', 'cpu']] as const) {
@@ -93,7 +111,7 @@ export function namespaceDemand(ctx: ManifestContext, namespace: string): Namesp
       demand[key] += n * (each ?? 0);
     }
     if (pod.object.kind === 'StatefulSet' && Array.isArray(pod.object.spec?.volumeClaimTemplates)) {
-      demand.persistentvolumeclaims += pod.object.spec.volumeClaimTemplates.length * count(pod.object.spec.replicas, 1);
+      demand.persistentvolumeclaims += pod.object.spec.volumeClaimTemplates.length * (autoscaled ?? count(pod.object.spec.replicas, 1));
     }
   }
   demand.services += ctx.inNamespace('Service', namespace).length;
