@@ -8,6 +8,7 @@ import { annotationsSizeProblem, portableEnvVarNameProblem, portNameProblem } fr
 import { howToPin, parsePinnedImage } from '../policy/image';
 import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } from '../policy/pod-security';
 import { quantityValue } from '../policy/quantity';
+import { checkPrivileges, PrivilegedExceptions, withPrivileges } from './pod-privileges';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkInteger, checkLabels, checkQuantity, checkReason, checkString } from './validate';
 
@@ -106,7 +107,7 @@ export interface ReasonedException {
  * and its pods as a `guardrails.cdk8s.io/exception.*` annotation; those that go beyond the Pod
  * Security level of the namespace are refused.
  */
-export interface WorkloadExceptions {
+export interface WorkloadExceptions extends PrivilegedExceptions {
   /** Capabilities to add after dropping ALL. @default - none */
   readonly capabilities?: CapabilityException[];
   /** Run as UID 0 (needs a `baseline` namespace). @default - runs as `runAsUser` */
@@ -234,7 +235,7 @@ export class HardenedPod {
     const gid = checkInteger(scope, 'runAsGroup', props.runAsGroup ?? DEFAULT_ID, 1, MAX_ID);
     const fsGroup = checkInteger(scope, 'fsGroup', props.fsGroup ?? DEFAULT_ID, 1, MAX_ID);
 
-    const exceptions = checkExceptions(scope, props.exceptions ?? {}, props.namespace);
+    const exceptions = checkExceptions(scope, props.exceptions ?? {}, props.namespace, this.ports.length > 0);
     this.podSecurityNeeded = exceptions.level;
     this.annotations = nonEmpty(exceptions.annotations);
     const runAsRoot = exceptions.annotations[`${EXCEPTION_PREFIX}run-as-root`] !== undefined;
@@ -262,7 +263,7 @@ export class HardenedPod {
     const probes = props.probes ?? {};
     const readiness = probes.readiness ?? (this.ports.length ? { tcpSocket: { port: this.ports[0].name } } : undefined);
 
-    this.template = {
+    this.template = withPrivileges(scope, {
       metadata: { labels: this.labels, annotations: this.annotations },
       spec: {
         serviceAccountName: this.serviceAccount.name,
@@ -299,7 +300,7 @@ export class HardenedPod {
         }],
         volumes: writable.map(w => ({ name: w.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(w.sizeLimit) } })),
       },
-    };
+    }, exceptions.privileges);
   }
 
   /** Metadata for an object of the workload: its name, namespace and labels. */
@@ -370,7 +371,7 @@ function checkPorts(scope: Construct, ports: WorkloadPort[]): WorkloadPort[] {
   return ports;
 }
 
-function checkExceptions(scope: Construct, exceptions: WorkloadExceptions, namespace: ITenantNamespace) {
+function checkExceptions(scope: Construct, exceptions: WorkloadExceptions, namespace: ITenantNamespace, hasPorts: boolean) {
   const annotations: Record<string, string> = {};
   const capabilities: string[] = [];
   let level: PodSecurityLevel = 'restricted';
@@ -405,9 +406,10 @@ function checkExceptions(scope: Construct, exceptions: WorkloadExceptions, names
     const reason = checkReason(scope, 'exceptions.writableRootFilesystem.reason', exceptions.writableRootFilesystem?.reason);
     annotations[`${EXCEPTION_PREFIX}writable-root-filesystem`] = reason;
   }
+  const privileges = checkPrivileges(scope, exceptions, need, annotations, hasPorts);
   const tooLarge = annotationsSizeProblem(annotations);
   if (tooLarge) refuse(scope, 'exceptions', '<reasons>', `reasons ${tooLarge}`, 'say why in a sentence or two');
-  return { annotations, capabilities: capabilities.sort(), level };
+  return { annotations, capabilities: capabilities.sort(), level, privileges };
 }
 
 function checkEnv(scope: Construct, env: Record<string, EnvValue>): k8s.EnvVar[] | undefined {
