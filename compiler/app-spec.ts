@@ -80,6 +80,15 @@ export interface EnvironmentSpec {
   /** @default - TenantNamespace defaults */
   readonly quota?: TenantQuota;
   /**
+   * Extra labels for the namespace, e.g. `{ team: "payments" }`. They may not set or override
+   * `pod-security.kubernetes.io/*`, `kubernetes.io/metadata.name`, `guardrails.cdk8s.io/*`,
+   * `app.kubernetes.io/managed-by` or `app.kubernetes.io/part-of`, which the guardrails set.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /** Extra annotations for the namespace, under the same reserved keys as `labels`. @default - none */
+  readonly annotations?: Record<string, string>;
+  /**
    * YAML files of objects we did not build (vendor manifests, `helm template` output), relative
    * to the project root, added to this environment's workloads in its namespace. They go through
    * the same gate, and the deployer's Role grows by their kinds.

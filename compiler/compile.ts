@@ -241,7 +241,7 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
     const where = `${appPath}/environments/${env}`;
     const namespace = new TenantNamespace(scope, 'Namespace', {
       app: spec.name, environment: env, name: namespaceName, podSecurity: envSpec.podSecurity,
-      podSecurityReason: envSpec.podSecurityReason, quota: envSpec.quota,
+      podSecurityReason: envSpec.podSecurityReason, quota: envSpec.quota, labels: envSpec.labels, annotations: envSpec.annotations,
     });
     const folder = `apps/${spec.name}/${env}`;
     const workloads = new ManifestChart(appScope, env, `${folder}/workloads.k8s.yaml`, namespace.name);

@@ -2,9 +2,10 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
 import { POD_SECURITY_LEVELS, POD_SECURITY_VERSION, PodSecurityLevel } from '../policy/pod-security';
-import { checkDnsLabel, checkInteger, checkOneOf, checkQuantity, checkReason } from './validate';
+import { checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkQuantity, checkReason } from './validate';
 import { sameCopies } from './copies';
 import { refuse } from '../policy/errors';
+import { annotationKeyProblem, annotationsSizeProblem } from '../policy/grammar';
 
 /** What a workload needs to know about the namespace it lands in. */
 export interface ITenantNamespace {
@@ -51,6 +52,70 @@ export interface TenantNamespaceProps {
   readonly podSecurityReason?: string;
   /** ResourceQuota totals; each field has its own default. @default - see {@link TenantQuota} */
   readonly quota?: TenantQuota;
+  /**
+   * Extra labels for the Namespace (e.g. `team: payments`, for other tools' namespace selectors).
+   * They may not set what the guardrails set ({@link RESERVED_NAMESPACE_KEYS}).
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Extra annotations for the Namespace (e.g. `scheduler.alpha.kubernetes.io/node-selector`).
+   * They may not set what the guardrails set ({@link RESERVED_NAMESPACE_KEYS}).
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * Label and annotation keys of a Namespace that the guardrails set and no user may set or
+ * override (a trailing `/` is a whole prefix): Pod Security Admission's levels and versions (set
+ * from `podSecurity`), the name the API server labels every namespace with (which
+ * NetworkPolicies select by), the guardrails' own annotations and labels (departures, the
+ * environment) and the `managed-by` and `part-of` labels set from the app.
+ */
+export const RESERVED_NAMESPACE_KEYS = [
+  'pod-security.kubernetes.io/', 'kubernetes.io/metadata.name', 'guardrails.cdk8s.io/',
+  'app.kubernetes.io/managed-by', 'app.kubernetes.io/part-of',
+] as const;
+
+/** Why `key` is reserved and what to do instead, or undefined when a user may set it. */
+function reservedKeyProblem(key: string): { problem: string; fix: string } | undefined {
+  // Annotation prefixes compare case-insensitively (and label prefixes are lower case).
+  const slash = key.indexOf('/');
+  const k = slash < 0 ? key : key.slice(0, slash).toLowerCase() + key.slice(slash);
+  const reserved = RESERVED_NAMESPACE_KEYS.find(r => (r.endsWith('/') ? k.startsWith(r) : k === r));
+  if (reserved === undefined) return undefined;
+  const fix = reserved === 'pod-security.kubernetes.io/' ? 'set the level with podSecurity (and podSecurityReason); the audit, warn and version labels are pinned'
+    : reserved === 'kubernetes.io/metadata.name' ? 'remove it: the API server sets it to the namespace name (set the name exactly with name)'
+      : reserved === 'guardrails.cdk8s.io/' ? 'remove it: departures are stated on the workloads\' exceptions, and the environment label is set for you'
+        : 'remove it: it is set for you from the app name and the guardrails';
+  return { problem: `sets ${reserved.endsWith('/') ? `a key under ${reserved}` : reserved}, which the guardrails set and no environment may override`, fix };
+}
+
+/** Extra labels or annotations of a Namespace: the Kubernetes grammar, and no reserved key. */
+function checkNamespaceMetadata(scope: Construct, field: 'labels' | 'annotations', value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  let checked: Record<string, string>;
+  if (field === 'labels') {
+    checked = checkLabels(scope, field, value);
+  } else {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      refuse(scope, field, value, 'must be a map of annotation key to value', 'write it like { "example.com/owner": "payments" }');
+    }
+    for (const [key, v] of Object.entries(value)) {
+      const keyProblem = annotationKeyProblem(key);
+      if (keyProblem) refuse(scope, field, key, `has a key that ${keyProblem}`, 'use a key like "example.com/owner"');
+      if (typeof v !== 'string') refuse(scope, `${field}.${key}`, v, 'is not a string', 'quote the value, e.g. "true" or "3"');
+    }
+    checked = value as Record<string, string>;
+    const tooLarge = annotationsSizeProblem(checked);
+    if (tooLarge) refuse(scope, field, '<annotations>', tooLarge, 'keep large data out of annotations, e.g. in a ConfigMap');
+  }
+  for (const key of Object.keys(checked)) {
+    const reserved = reservedKeyProblem(key);
+    if (reserved) refuse(scope, `${field}.${key}`, checked[key], reserved.problem, reserved.fix);
+  }
+  return Object.keys(checked).length ? { ...checked } : undefined;
 }
 
 /**
@@ -78,7 +143,8 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
       }
     }
     this.podSecurity = checkOneOf(this, 'podSecurity', props.podSecurity ?? 'restricted', POD_SECURITY_LEVELS);
-    const annotations: Record<string, string> = {};
+    const extraLabels = checkNamespaceMetadata(this, 'labels', props.labels);
+    const annotations: Record<string, string> = { ...checkNamespaceMetadata(this, 'annotations', props.annotations) };
     if (this.podSecurity !== 'restricted') {
       annotations[`${EXCEPTION_PREFIX}pod-security-level`] = checkReason(this, 'podSecurityReason', props.podSecurityReason);
     } else if (props.podSecurityReason !== undefined) {
@@ -105,6 +171,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
         name: this.name,
         annotations: Object.keys(annotations).length ? annotations : undefined,
         labels: {
+          ...extraLabels,
           ...labels,
           'guardrails.cdk8s.io/environment': this.environment,
           'pod-security.kubernetes.io/enforce': this.podSecurity,
