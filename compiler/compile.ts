@@ -95,7 +95,11 @@ export function compile(specs: AppSpec[], platformSpec?: PlatformSpec, options: 
       attempt(() => {
         const docs = toJson(chart);
         objects.push(...docs);
-        files[chart.file] = header + toYaml(...docs).replace(/\n*$/, '\n');
+        const yaml = toYaml(...docs);
+        let end = yaml.length;
+        while (end > 0 && yaml[end - 1] === '\n') end--;
+        // As .replace(/\n*$/, '\n'), which scans a long file from every position.
+        files[chart.file] = `${header}${yaml.slice(0, end)}\n`;
       });
     }
   }

@@ -199,8 +199,15 @@ function peerText(peer: Json): string {
  * changes nothing around it: no cell or row break, link, emphasis, code span, HTML or heading, and
  * line breaks, bidi and invisible characters shown as `\u{...}`.
  */
-export const md = (s: unknown) => escapeHidden(String(s)
-  .replace(/[\\`*_[\]|~]/g, '\\$&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/^#/, '\\#'), true);
+export const md = (s: unknown) => {
+  const text = String(s);
+  // Most cells (names, namespaces, counts) hold nothing any of the replacements below would touch.
+  if (INERT.test(text)) return text;
+  return escapeHidden(text
+    .replace(/[\\`*_[\]|~]/g, '\\$&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/^#/, '\\#'), true);
+};
+/** Visible ASCII that Markdown and {@link escapeHidden} leave as it is, anywhere in a cell. */
+const INERT = /^[A-Za-z0-9 .,:/=()@+%-]*$/;
 
 /** Markdown we wrote, around input already passed through {@link md}. */
 export class Markdown {
