@@ -16,7 +16,7 @@ test('the committed security report is what the example apps produce', () => {
 });
 
 test('lists every workload with its namespace level, user, root filesystem, capabilities and digest', () => {
-  expect(report.workloads).toHaveLength(15);
+  expect(report.workloads).toHaveLength(40);
   const proxy = report.workloads.find(w => w.namespace === 'edge-production')!;
   expect(proxy).toEqual({
     workload: 'Deployment proxy',

@@ -17,7 +17,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { AppProject, Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
-import { Deployment } from 'kubernetes-models/apps/v1';
+import { DaemonSet, Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
@@ -40,6 +41,7 @@ interface SchemaModel {
 const MODELS: SchemaModel[] = [
   Namespace, ResourceQuota, LimitRange, ServiceAccount, Service,
   NetworkPolicy, Role, RoleBinding, Deployment, PodDisruptionBudget,
+  StatefulSet, DaemonSet, Job, CronJob,
   AppProject, Application,
 ];
 const BY_TYPE = new Map(MODELS.map(m => [`${m.apiVersion} ${m.kind}`, m]));
