@@ -186,6 +186,8 @@ function buildL1App(app: App, APP: string, n: number): void {
               readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 },
             }],
             volumes: [{ name: 'writable-tmp', emptyDir: { sizeLimit: quantity('64Mi') } }],
+            // More than one replica: spread over nodes, softly.
+            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector(i) }],
           },
         },
       },
