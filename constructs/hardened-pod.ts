@@ -10,6 +10,9 @@ import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } fr
 import { quantityValue } from '../policy/quantity';
 import { checkPrivileges, PrivilegedExceptions, withPrivileges } from './pod-privileges';
 import { ITenantNamespace } from './tenant-namespace';
+import { checkExtraContainers, containerNames, PodContainersProps } from './pod-containers';
+import { checkPodFiles, PodFilesProps } from './pod-files';
+import { extendedResources, podScheduling, PodSchedulingProps, withExtended } from './pod-scheduling';
 import { checkDnsLabel, checkInteger, checkLabels, checkQuantity, checkReason, checkString } from './validate';
 
 /** A port the container listens on. */
@@ -54,6 +57,8 @@ export interface WorkloadResources {
    * @default - no CPU limit
    */
   readonly cpuLimit?: string;
+  /** Extended resources of device plugins, e.g. `{ "nvidia.com/gpu": 1 }`: whole numbers, set as limits and requests alike. @default - none */
+  readonly extended?: Record<string, number>;
 }
 
 /** A writable directory: an emptyDir with a size limit, because the root filesystem is read-only. */
@@ -119,9 +124,10 @@ export interface WorkloadExceptions extends PrivilegedExceptions {
 /**
  * What every hardened workload (Deployment, StatefulSet, Job, CronJob, DaemonSet) says about its
  * pod: the container, its environment, resources, writable paths and probes, the identity it runs
- * as, and the departures from the hardened default it needs.
+ * as, and the departures from the hardened default it needs; its sidecars and init containers
+ * ({@link PodContainersProps}), files ({@link PodFilesProps}) and scheduling ({@link PodSchedulingProps}).
  */
-export interface HardenedPodProps {
+export interface HardenedPodProps extends PodContainersProps, PodFilesProps, PodSchedulingProps {
   /** The namespace to deploy into; its Pod Security level bounds the exceptions. */
   readonly namespace: ITenantNamespace;
   /** Image pinned by digest: `registry/repository[:tag]@sha256:<64 hex>`. */
@@ -185,6 +191,8 @@ export interface HardenedPodShape {
    * @default - none
    */
   readonly volumeMounts?: { readonly name: string; readonly mountPath: string; readonly field: string }[];
+  /** How many pods run at most (replicas, or an autoscaler's maximum); above one they spread over nodes. @default - one */
+  readonly replicas?: number;
 }
 
 const DEFAULT_ID = 65532;
@@ -245,11 +253,16 @@ export class HardenedPod {
     this.labels = { ...checkLabels(scope, 'labels', props.labels ?? {}), ...this.selector, ...MANAGED_BY };
     const writable = checkWritablePaths(scope, props.writablePaths ?? [{ path: '/tmp' }]);
     const extraMounts = checkVolumeMounts(scope, shape.volumeMounts ?? [], writable);
+    const files = checkPodFiles(scope, props, this.name, containerNames(this.name, props),
+      [...writable, ...extraMounts.map(m => ({ name: m.name, path: m.mountPath }))]);
 
     this.serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
       metadata: this.metadata(),
       automountServiceAccountToken: false,
     });
+    for (const cm of files.configMaps) {
+      new k8s.KubeConfigMap(scope, `ConfigFiles-${cm.name}`, { metadata: { ...this.metadata(), name: cm.name }, data: cm.data });
+    }
 
     const securityContext: k8s.SecurityContext = {
       allowPrivilegeEscalation: false,
@@ -260,6 +273,10 @@ export class HardenedPod {
       capabilities: { drop: ['ALL'], ...(exceptions.capabilities.length ? { add: exceptions.capabilities } : {}) },
       seccompProfile: { type: 'RuntimeDefault' },
     };
+    const extra = checkExtraContainers(scope, props, {
+      main: this.name, securityContext, runsToCompletion: shape.restartPolicy !== undefined, mounts: files.mounts,
+      volumeNames: new Set([...writable.map(w => w.name), ...extraMounts.map(m => m.name), ...files.volumes.map(v => v.name)]),
+    });
     const probes = props.probes ?? {};
     const readiness = probes.readiness ?? (this.ports.length ? { tcpSocket: { port: this.ports[0].name } } : undefined);
 
@@ -274,6 +291,7 @@ export class HardenedPod {
         hostPid: false,
         hostIpc: false,
         ...(shape.restartPolicy ? { restartPolicy: shape.restartPolicy } : {}),
+        ...podScheduling(scope, props, this.selector, shape.replicas),
         securityContext: {
           runAsNonRoot: !runAsRoot,
           runAsUser: runAsRoot ? 0 : uid,
@@ -291,14 +309,15 @@ export class HardenedPod {
             : undefined,
           env: checkEnv(scope, props.env ?? {}),
           envFrom: checkEnvFrom(scope, props.envFrom ?? []),
-          resources: checkResources(scope, props.resources ?? {}),
+          resources: withExtended(checkResources(scope, props.resources ?? {}), extendedResources(scope, 'resources.extended', props.resources?.extended)),
           securityContext,
-          volumeMounts: [...writable.map(w => ({ name: w.name, mountPath: w.path })), ...extraMounts],
+          volumeMounts: [...writable.map(w => ({ name: w.name, mountPath: w.path })), ...extraMounts, ...files.mounts.get(this.name) ?? []],
           readinessProbe: readiness && toProbe(scope, 'probes.readiness', readiness, this.ports),
           livenessProbe: probes.liveness && toProbe(scope, 'probes.liveness', probes.liveness, this.ports),
           startupProbe: probes.startup && toProbe(scope, 'probes.startup', probes.startup, this.ports),
-        }],
-        volumes: writable.map(w => ({ name: w.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(w.sizeLimit) } })),
+        }, ...extra.containers],
+        ...(extra.initContainers.length ? { initContainers: extra.initContainers } : {}),
+        volumes: [...writable.map(w => ({ name: w.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(w.sizeLimit) } })), ...files.volumes, ...extra.volumes],
       },
     }, exceptions.privileges);
   }
@@ -342,7 +361,7 @@ function nonEmpty(record: Record<string, string>): Record<string, string> | unde
   return Object.keys(record).length ? record : undefined;
 }
 
-function checkImage(scope: Construct, image: unknown): string {
+export function checkImage(scope: Construct, image: unknown): string {
   const ref = checkString(scope, 'image', image);
   if (!parsePinnedImage(ref)) {
     refuse(scope, 'image', ref, 'is not pinned by digest, so what runs can change without a commit', howToPin(ref));
@@ -412,7 +431,7 @@ function checkExceptions(scope: Construct, exceptions: WorkloadExceptions, names
   return { annotations, capabilities: capabilities.sort(), level, privileges };
 }
 
-function checkEnv(scope: Construct, env: Record<string, EnvValue>): k8s.EnvVar[] | undefined {
+export function checkEnv(scope: Construct, env: Record<string, EnvValue>): k8s.EnvVar[] | undefined {
   if (typeof env !== 'object' || env === null || Array.isArray(env)) {
     refuse(scope, 'env', env, 'must be a map of name to value', 'write env as { NAME: "value" }');
   }
@@ -449,7 +468,7 @@ function checkEnv(scope: Construct, env: Record<string, EnvValue>): k8s.EnvVar[]
 }
 
 /** The container's command and args, refusing literal credentials in them (see {@link credentialsInArgv}). */
-function checkCommandLine(scope: Construct, command: string[] | undefined, args: string[] | undefined) {
+export function checkCommandLine(scope: Construct, command: string[] | undefined, args: string[] | undefined) {
   const checked = {
     command: command?.map((c, i) => checkString(scope, `command[${i}]`, c)),
     args: args?.map((a, i) => checkString(scope, `args[${i}]`, a, true)),
@@ -463,7 +482,7 @@ function checkCommandLine(scope: Construct, command: string[] | undefined, args:
   return checked;
 }
 
-function checkEnvFrom(scope: Construct, sources: EnvSource[]): k8s.EnvFromSource[] | undefined {
+export function checkEnvFrom(scope: Construct, sources: EnvSource[]): k8s.EnvFromSource[] | undefined {
   const out = sources.map((s, i) => {
     const set = (['secretRef', 'configMapRef'] as const).filter(k => s?.[k] !== undefined);
     if (set.length !== 1) {
@@ -475,7 +494,7 @@ function checkEnvFrom(scope: Construct, sources: EnvSource[]): k8s.EnvFromSource
   return out.length ? out : undefined;
 }
 
-function checkResources(scope: Construct, r: WorkloadResources): k8s.ResourceRequirements {
+export function checkResources(scope: Construct, r: WorkloadResources): k8s.ResourceRequirements {
   const q = (field: keyof WorkloadResources, fallback?: string) => {
     const v = r[field] ?? fallback;
     return v === undefined ? undefined : k8s.Quantity.fromString(checkQuantity(scope, `resources.${field}`, v));
@@ -507,7 +526,7 @@ export function checkAbsolutePath(scope: Construct, field: string, value: unknow
   return raw.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
 }
 
-function checkWritablePaths(scope: Construct, paths: WritablePath[]) {
+export function checkWritablePaths(scope: Construct, paths: WritablePath[]) {
   const seenPaths = new Set<string>();
   const names = new Set<string>();
   return paths.map((w, i) => {
@@ -531,7 +550,7 @@ function checkWritablePaths(scope: Construct, paths: WritablePath[]) {
   });
 }
 
-function toProbe(scope: Construct, field: string, p: WorkloadProbe, ports: WorkloadPort[]): k8s.Probe {
+export function toProbe(scope: Construct, field: string, p: WorkloadProbe, ports: WorkloadPort[]): k8s.Probe {
   const kinds = (['httpGet', 'tcpSocket', 'exec'] as const).filter(k => p?.[k] !== undefined);
   if (kinds.length !== 1) refuse(scope, field, p, 'must have exactly one of httpGet, tcpSocket and exec', 'e.g. { httpGet: { path: "/healthz", port: "http" } }');
   const port = (v: string | number) => {

@@ -5,6 +5,7 @@ import { PodSecurityLevel } from '../policy/pod-security';
 import { quantityValue } from '../policy/quantity';
 import { checkDnsLabel, checkInteger, checkOneOf, checkQuantity } from './validate';
 import { sameCopies } from './copies';
+import { addAutoscaler, checkAutoscaling, WorkloadAutoscaling } from './pod-scheduling';
 import { HardenedPod, HardenedPodProps, IHardenedWorkload, WorkloadPort } from './hardened-pod';
 
 /** How pods of a StatefulSet may use a volume. */
@@ -26,8 +27,10 @@ export interface VolumeClaim {
 }
 
 export interface HardenedStatefulSetProps extends HardenedPodProps {
-  /** @asType integer @default 1 */
+  /** Left out with `autoscaling`, whose `minReplicas` takes its place. @asType integer @default 1 */
   readonly replicas?: number;
+  /** As for a Deployment: see {@link HardenedDeploymentProps.autoscaling}. @default - no autoscaler: `replicas` pods */
+  readonly autoscaling?: WorkloadAutoscaling;
   /** Volumes of each pod's own, kept across restarts and rescheduling. @default - none */
   readonly volumeClaimTemplates?: VolumeClaim[];
   /**
@@ -60,11 +63,13 @@ export class HardenedStatefulSet extends Construct implements IHardenedWorkload 
 
   constructor(scope: Construct, id: string, props: HardenedStatefulSetProps) {
     super(sameCopies(scope, 'HardenedStatefulSet'), id);
+    const autoscaling = props.autoscaling === undefined ? undefined : checkAutoscaling(this, props.autoscaling, props.replicas);
     const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0, 1000);
     const podManagementPolicy = checkOneOf(this, 'podManagementPolicy', props.podManagementPolicy ?? 'OrderedReady', ['OrderedReady', 'Parallel'] as const);
     const claims = checkClaims(this, props.volumeClaimTemplates ?? []);
     const pod = new HardenedPod(this, id, props, {
       volumeMounts: claims.map((c, i) => ({ name: c.name, mountPath: c.mountPath, field: `volumeClaimTemplates[${i}]` })),
+      replicas: autoscaling?.maxReplicas ?? replicas,
     });
     this.name = pod.name;
     this.namespace = pod.namespace;
@@ -76,7 +81,7 @@ export class HardenedStatefulSet extends Construct implements IHardenedWorkload 
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: pod.metadata(pod.annotations),
       spec: {
-        replicas,
+        ...(autoscaling ? {} : { replicas }),
         revisionHistoryLimit: 5,
         serviceName: this.serviceName,
         podManagementPolicy,
@@ -93,7 +98,8 @@ export class HardenedStatefulSet extends Construct implements IHardenedWorkload 
       },
     });
     pod.addService({ headless: true });
-    if (replicas > 1) pod.addDisruptionBudget();
+    if (autoscaling) addAutoscaler(this, pod.metadata(), 'StatefulSet', autoscaling);
+    if ((autoscaling?.maxReplicas ?? replicas) > 1) pod.addDisruptionBudget();
   }
 }
 

@@ -9,3 +9,6 @@ export * from './hardened-job';
 export * from './hardened-cronjob';
 export * from './hardened-daemonset';
 export * from './default-deny-network';
+export * from './pod-containers';
+export * from './pod-files';
+export * from './pod-scheduling';

@@ -51,3 +51,9 @@ const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function portableEnvVarNameProblem(name: string): string | undefined {
   return envVarNameProblem(name) ?? (C_IDENTIFIER.test(name) ? undefined : 'is not a C identifier (letters, digits and "_", not starting with a digit), which every shell and runtime can read');
 }
+
+/** A ConfigMap or Secret key (a file name in its volume): at most 253 of `-._a-zA-Z0-9`, not `.`, `..` or starting with `..`. */
+export function configMapKeyProblem(key: string): string | undefined {
+  return key.length > 0 && key.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(key) && key !== '.' && !key.startsWith('..') ? undefined
+    : 'is not a ConfigMap key (at most 253 letters, digits, "-", "_" and ".", not "." and not starting with "..")';
+}
