@@ -11,6 +11,7 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulS
 /** The kinds each kind-specific field of a ServiceSpec applies to. */
 const KIND_FIELDS: Readonly<Record<string, readonly WorkloadKind[]>> = {
   replicas: ['Deployment', 'StatefulSet'],
+  autoscaling: ['Deployment', 'StatefulSet'],
   ports: ['Deployment', 'StatefulSet', 'DaemonSet'],
   callers: ['Deployment', 'StatefulSet', 'DaemonSet'],
   volumeClaimTemplates: ['StatefulSet'],
