@@ -123,6 +123,8 @@ export interface DestinationSpec {
 /** The workload construct a service is built as, in every environment. */
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job' | 'CronJob' | 'DaemonSet';
 
+/** Deployment and StatefulSet only: see HardenedDeploymentProps. */
+type ScaledFields = Pick<HardenedDeploymentProps, 'autoscaling'>;
 /** StatefulSet only: see HardenedStatefulSetProps. */
 type StatefulSetFields = Pick<HardenedStatefulSetProps, 'volumeClaimTemplates' | 'podManagementPolicy'>;
 /** Job and CronJob only: see HardenedJobProps. */
@@ -137,7 +139,7 @@ type CronJobFields = Pick<HardenedCronJobProps, 'timeZone' | 'concurrencyPolicy'
  * HardenedPodProps and mean the same for every kind; the kind's own fields sit beside them, and a
  * field of another kind is refused (`replicas` on a Job, `schedule` on a Deployment):
  *
- * - Deployment, StatefulSet: `replicas`; StatefulSet also `volumeClaimTemplates`, `podManagementPolicy`.
+ * - Deployment, StatefulSet: `replicas` or `autoscaling`; StatefulSet also `volumeClaimTemplates`, `podManagementPolicy`.
  * - Job, CronJob: `backoffLimit`, `activeDeadlineSeconds`, `ttlSecondsAfterFinished`, `restartPolicy`;
  *   no `ports` and no `callers` (nothing calls a Job), and no other service `calls` one.
  * - CronJob: `schedule` (required), `timeZone`, `concurrencyPolicy`, `successfulJobsHistoryLimit`,
@@ -150,7 +152,8 @@ type CronJobFields = Pick<HardenedCronJobProps, 'timeZone' | 'concurrencyPolicy'
  * same `app.kubernetes.io/name` label.
  */
 // Listed in reverse: the schema (and the list of known fields in a refusal) names the pod's fields first.
-export interface ServiceSpec extends CronJobFields, JobFields, StatefulSetFields, Omit<HardenedDeploymentProps, 'namespace' | 'name' | 'labels' | 'replicas'> {
+export interface ServiceSpec extends CronJobFields, JobFields, StatefulSetFields, ScaledFields,
+  Omit<HardenedDeploymentProps, 'namespace' | 'name' | 'labels' | 'replicas' | 'autoscaling'> {
   /** @default 'Deployment' */
   readonly kind?: WorkloadKind;
   /** Deployment and StatefulSet only: a count for every environment, or one per environment name. @default 1 */
