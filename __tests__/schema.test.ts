@@ -22,7 +22,7 @@ import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { LimitRange, Namespace, ResourceQuota, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, LimitRange, Namespace, ResourceQuota, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { compile } from '../compiler/compile';
 import { apps } from '../apps';
 import { checkManifests, Finding, readManifests } from '../policy';
@@ -39,7 +39,7 @@ interface SchemaModel {
  * (from kubernetes-models or a CRD package) rather than skip it.
  */
 const MODELS: SchemaModel[] = [
-  Namespace, ResourceQuota, LimitRange, ServiceAccount, Service,
+  Namespace, ResourceQuota, LimitRange, ServiceAccount, Service, ConfigMap,
   NetworkPolicy, Role, RoleBinding, Deployment, PodDisruptionBudget,
   StatefulSet, DaemonSet, Job, CronJob,
   AppProject, Application,

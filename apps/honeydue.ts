@@ -13,6 +13,14 @@ import { DEPLOY_REPO } from './repo';
 const REGISTRY = 'gitea.example.com/honeydue';
 const TRAEFIK = { namespace: 'kube-system', podLabels: { 'app.kubernetes.io/name': 'traefik' } };
 const SECRET = (key: string) => ({ secretKeyRef: { name: 'honeydue-secrets', key } });
+/** The Gitea registry's pull credential (a kubernetes.io/dockerconfigjson Secret, read:packages only). */
+const PULL = ['gitea-credentials'];
+/** The APNs .p8 signing key, a file read from a Secret, never an environment variable. */
+const APNS_KEY = [{
+  name: 'apns-key',
+  mountPath: '/secrets/apns',
+  secret: { secretName: 'honeydue-apns-key', items: [{ key: 'apns_auth_key.p8', path: 'apns_auth_key.p8' }] },
+}];
 const DATABASE = {
   POSTGRES_HOST: 'ep-honeydue.eu-central-1.aws.neon.tech',
   POSTGRES_USER: 'honeydue',
@@ -66,6 +74,8 @@ export const honeydue = defineApp({
         readiness: { httpGet: { path: '/api/health/', port: 'http' } },
         liveness: { httpGet: { path: '/api/health/', port: 'http' }, periodSeconds: 20 },
       },
+      imagePullSecrets: PULL,
+      volumes: APNS_KEY,
       callers: [TRAEFIK],
       calls: ['redis'],
       egress: [NEON, B2, APNS],
@@ -80,6 +90,7 @@ export const honeydue = defineApp({
       // Next.js writes its image and fetch cache under .next/cache.
       writablePaths: [{ path: '/tmp' }, { path: '/app/.next/cache', sizeLimit: '256Mi' }],
       probes: { readiness: { httpGet: { path: '/admin/', port: 'http' } } },
+      imagePullSecrets: PULL,
       callers: [TRAEFIK],
       calls: ['api'],
     },
@@ -98,6 +109,8 @@ export const honeydue = defineApp({
         APNS_KEY_PATH: '/secrets/apns/apns_auth_key.p8',
       },
       probes: { liveness: { exec: { command: ['/app/worker', 'healthcheck'] }, periodSeconds: 30 } },
+      imagePullSecrets: PULL,
+      volumes: APNS_KEY,
       calls: ['redis'],
       egress: [NEON, {
         name: 'fastmail-smtp',
@@ -133,6 +146,7 @@ export const honeydue = defineApp({
       env: DATABASE,
       backoffLimit: 1,
       activeDeadlineSeconds: 900,
+      imagePullSecrets: PULL,
       egress: [NEON],
     },
     // A nightly logical backup of the Neon database to B2, beside Neon's own point-in-time restore.

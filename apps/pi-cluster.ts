@@ -70,7 +70,9 @@ export const inference = defineApp({
       runAsUser: 1000,
       runAsGroup: 1000,
       fsGroup: 1000,
-      resources: { cpuRequest: '2', memoryRequest: '8Gi', memoryLimit: '12Gi' },
+      resources: { cpuRequest: '2', memoryRequest: '8Gi', memoryLimit: '12Gi', extended: { 'nvidia.com/gpu': 1 } },
+      nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
       probes: {
         readiness: { httpGet: { path: '/health', port: 'http' } },
         startup: { httpGet: { path: '/health', port: 'http' }, periodSeconds: 10, failureThreshold: 60 },
@@ -107,6 +109,22 @@ export const rkllama = defineApp({
         ],
       },
       probes: { readiness: { httpGet: { path: '/', port: 'http' } } },
+      // nginx in front of rkllama, unprivileged: it limits request bodies and times out slow
+      // clients before they reach the NPU. rkllama itself listens on 127.0.0.1:8081 only.
+      sidecars: [{
+        name: 'proxy',
+        image: 'docker.io/nginxinc/nginx-unprivileged:1.27.2-alpine@sha256:ff983e1ae73464094e9461e19dd4c38a0cf128e11575460f6acc2d647659b137',
+        writablePaths: [{ path: '/tmp' }, { path: '/var/cache/nginx' }],
+        resources: { cpuRequest: '50m', memoryRequest: '32Mi', memoryLimit: '64Mi' },
+        probes: { readiness: { tcpSocket: { port: 8080 } } },
+      }],
+      configFiles: [{
+        name: 'proxy-conf',
+        mountPath: '/etc/nginx/conf.d',
+        containers: ['proxy'],
+        data: { 'default.conf': 'server {\n  listen 8080;\n  client_max_body_size 1m;\n  proxy_read_timeout 300s;\n  location / { proxy_pass http://127.0.0.1:8081; }\n}\n' },
+      }],
+      env: { RKLLAMA_HOST: '127.0.0.1', RKLLAMA_PORT: '8081' },
       callers: [{ namespace: 'inference', podLabels: CLOUDFLARED }],
     },
   },
