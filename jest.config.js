@@ -1,5 +1,5 @@
 /**
- * ts-jest transpiles file by file (isolatedModules in tsconfig.json): `npm test` type-checks the whole project with
+ * esbuild (jest.transform.js) transpiles file by file (isolatedModules in tsconfig.json): `npm test` type-checks the whole project with
  * `tsc --noEmit` first, so jest need not do it again per file.
  */
 module.exports = {
@@ -7,6 +7,6 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': 'ts-jest',
+    '^.+\\.ts$': '<rootDir>/jest.transform.js',
   },
 };

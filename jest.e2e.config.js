@@ -7,7 +7,7 @@ module.exports = {
   roots: ['<rootDir>/e2e'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': 'ts-jest',
+    '^.+\\.ts$': '<rootDir>/jest.transform.js',
   },
   testTimeout: 300_000,
 };

@@ -7,7 +7,7 @@ module.exports = {
   roots: ['<rootDir>/scale'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': 'ts-jest',
+    '^.+\\.ts$': '<rootDir>/jest.transform.js',
   },
   testTimeout: 900_000,
 };

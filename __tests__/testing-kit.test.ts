@@ -1,6 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { blog } from '../apps/tenants';
-import * as compileModule from '../compiler/compile';
 import { HardenedDeployment } from '../constructs/hardened-deployment';
 import { ScopedDeployer } from '../constructs/scoped-deployer';
 import { TenantNamespace } from '../constructs/tenant-namespace';
@@ -274,16 +273,21 @@ describe('toBeRefused', () => {
       const message = failure(assertion);
       expect(message).toMatch(/^toBeRefused: expected a refusal( matching \/image\/)?, but building crashed:\n {2}TypeError: Cannot read properties of undefined \(reading 'image'\)\n {4}at /);
     }
-    const spy = jest.spyOn(compileModule, 'compile').mockReturnValue({ files: {}, objects: [], errors: ['Cannot read properties of null (reading \'x\')'] });
-    try {
-      expect(failure(() => expect(blog).toBeRefused())).toBe([
-        'toBeRefused: expected a refusal, but building crashed:',
-        '  compile failed with errors that say no "Fix:":',
-        '    Cannot read properties of null (reading \'x\')',
-      ].join('\n'));
-    } finally {
-      spy.mockRestore();
-    }
+    // A kit whose compile returns an error without a fix, as compile reports a crash it caught.
+    jest.isolateModules(() => {
+      jest.doMock('../compiler/compile', () => ({
+        ...jest.requireActual('../compiler/compile'),
+        compile: () => ({ files: {}, objects: [], errors: ['Cannot read properties of null (reading \'x\')'] }),
+      }));
+      const { guardrailsMatchers: crashing } = require('../testing');
+      expect.extend({ toBeRefusedByCrashingCompile: crashing.toBeRefused });
+    });
+    jest.dontMock('../compiler/compile');
+    expect(failure(() => (expect(blog) as any).toBeRefusedByCrashingCompile())).toBe([
+      'toBeRefused: expected a refusal, but building crashed:',
+      '  compile failed with errors that say no "Fix:":',
+      '    Cannot read properties of null (reading \'x\')',
+    ].join('\n'));
     expect(failure(() => expect(async () => undefined).not.toBeRefused())).toMatch(/^toBeRefused: the function returned a promise/);
     expect(failure(() => expect(42).not.toBeRefused())).toMatch(/^toBeRefused: expected a function that builds, an app spec/);
   });
