@@ -227,3 +227,8 @@ describe('network rule names, which the spec never states', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 });
+
+test('a service with an empty name is refused by name, not by cdk8s ("Only root constructs may have an empty ID"; found by the spec properties, seed 2014112114)', () => {
+  const errors = failed([app('shop', undefined, s => { s.services[''] = s.services.web; })]);
+  expect(errors).toEqual([expect.stringMatching(/^\[apps\/shop\/services\/\] name: must be a DNS-1123 label/)]);
+});

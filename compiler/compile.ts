@@ -199,10 +199,12 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
   const services = spec.services !== null && typeof spec.services === 'object' ? Object.entries(spec.services) : [];
   if (owned.environments.length === 0) refuse(appPath, 'environments', spec.environments, 'an app needs at least one environment', 'add e.g. environments: { production: {} }');
   if (services.length === 0) refuse(appPath, 'services', spec.services, 'an app needs at least one service', 'add e.g. services: { api: { image: "..." } }');
-  // Services refused for a field of another kind: not built, which would only repeat the refusal.
+  // Services refused for their name or a field of another kind: not built, which would only repeat
+  // the refusal (or fail inside cdk8s, which takes the name as a construct id).
   const misfits = new Set<string>();
   for (const [name, svc] of services) {
     const path = `${appPath}/services/${name}`;
+    if (dnsLabelProblem(name) !== undefined) misfits.add(name);
     attempt(() => checkDnsLabel(path, 'name', name));
     attempt(() => { if (checkKindFields(path, svc, kindOf(path, svc), attempt)) misfits.add(name); });
     (Array.isArray(svc?.calls) ? svc.calls : []).forEach((target, i) => attempt(() => {
