@@ -14,6 +14,7 @@
  * the counterexample. Re-run that property with
  *   GUARDRAILS_PROPERTY_SEED=<seed> GUARDRAILS_PROPERTY_PATH="<path>" npx jest __tests__/spec-properties.test.ts -t '<test name>'
  * (the path skips straight to the shrunk counterexample; leave it out to replay the whole run).
+ * The seed is fixed by default (below); GUARDRAILS_PROPERTY_SEED=random draws a new one each run.
  */
 import { deepStrictEqual } from 'assert';
 import * as fc from 'fast-check';
@@ -27,7 +28,9 @@ import { applyMutation, credentialValue, mutationOf, validSpecs } from './suppor
 const fromEnv = (name: string) => (process.env[name] !== undefined && process.env[name] !== '' ? Number(process.env[name]) : undefined);
 const OVERRIDE = fromEnv('GUARDRAILS_PROPERTY_RUNS');
 const RUNS = { valid: OVERRIDE ?? 1000, wide: Math.ceil((OVERRIDE ?? 1000) / 20), mutation: OVERRIDE ?? 1000, credential: OVERRIDE ?? 200 };
-const SEED = fromEnv('GUARDRAILS_PROPERTY_SEED');
+// A fixed seed by default, so that `npm test` (and CI) judges the same generated specs every run
+// and a green commit stays green; GUARDRAILS_PROPERTY_SEED=random explores new ones.
+const SEED = process.env.GUARDRAILS_PROPERTY_SEED === 'random' ? undefined : fromEnv('GUARDRAILS_PROPERTY_SEED') ?? 20261201;
 const PATH = process.env.GUARDRAILS_PROPERTY_PATH || undefined;
 
 function params(numRuns: number): fc.Parameters<unknown> {
