@@ -142,7 +142,7 @@ describe('compile', () => {
     expectFailedWithoutOutput(result);
     expect(result.errors).toEqual([
       expect.stringMatching(/^\[apps\/shop\/environments\/production\] podSecurty: is not a known field \(got "baseline"\)\. Fix: did you mean podSecurity\? If not, remove it or use one of namespace, podSecurity, /),
-      expect.stringMatching(/^\[apps\/shop\/services\/api\] replica: is not a known field \(got 3\)\. Fix: did you mean replicas\? If not, remove it or use one of image, /),
+      expect.stringMatching(/^\[apps\/shop\/services\/api\] replica: is not a known field \(got 3\)\. Fix: did you mean replicas\? If not, remove it or use one of (\w+, )*image, (\w+, )*replicas\b/),
     ]);
   });
 

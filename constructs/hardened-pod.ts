@@ -121,21 +121,10 @@ export interface WorkloadExceptions extends PrivilegedExceptions {
   readonly writableRootFilesystem?: ReasonedException;
 }
 
-/**
- * What every hardened workload (Deployment, StatefulSet, Job, CronJob, DaemonSet) says about its
- * pod: the container, its environment, resources, writable paths and probes, the identity it runs
- * as, and the departures from the hardened default it needs; its sidecars and init containers
- * ({@link PodContainersProps}), files ({@link PodFilesProps}) and scheduling ({@link PodSchedulingProps}).
- */
-export interface HardenedPodProps extends PodContainersProps, PodFilesProps, PodSchedulingProps {
-  /** The namespace to deploy into; its Pod Security level bounds the exceptions. */
-  readonly namespace: ITenantNamespace;
+/** What every container of a pod says about itself: the main one, its sidecars and init containers. */
+export interface ContainerProps {
   /** Image pinned by digest: `registry/repository[:tag]@sha256:<64 hex>`. */
   readonly image: string;
-  /** Name of the workload, its container, its ServiceAccount and the objects that go with it (Service, PodDisruptionBudget). @default - the construct id */
-  readonly name?: string;
-  /** Ports; with any, a ClusterIP Service is created. @default - no ports, no Service */
-  readonly ports?: WorkloadPort[];
   /** Overrides the image's entrypoint. @default - the image's */
   readonly command?: string[];
   /** Overrides the image's arguments. @default - the image's */
@@ -146,8 +135,23 @@ export interface HardenedPodProps extends PodContainersProps, PodFilesProps, Pod
   readonly envFrom?: EnvSource[];
   /** @default - see {@link WorkloadResources} */
   readonly resources?: WorkloadResources;
-  /** Writable directories. @default [{ path: '/tmp', sizeLimit: '64Mi' }] */
+  /** Writable directories, emptyDirs of the container's own. @default [{ path: '/tmp', sizeLimit: '64Mi' }] */
   readonly writablePaths?: WritablePath[];
+}
+
+/**
+ * What every hardened workload (Deployment, StatefulSet, Job, CronJob, DaemonSet) says about its
+ * pod: the container, its environment, resources, writable paths and probes, the identity it runs
+ * as, and the departures from the hardened default it needs; its sidecars and init containers
+ * ({@link PodContainersProps}), files ({@link PodFilesProps}) and scheduling ({@link PodSchedulingProps}).
+ */
+export interface HardenedPodProps extends ContainerProps, PodContainersProps, PodFilesProps, PodSchedulingProps {
+  /** The namespace to deploy into; its Pod Security level bounds the exceptions. */
+  readonly namespace: ITenantNamespace;
+  /** Name of the workload, its container, its ServiceAccount and the objects that go with it (Service, PodDisruptionBudget). @default - the construct id */
+  readonly name?: string;
+  /** Ports; with any, a ClusterIP Service is created. @default - no ports, no Service */
+  readonly ports?: WorkloadPort[];
   /** @default - see {@link WorkloadProbes} */
   readonly probes?: WorkloadProbes;
   /** Non-zero UID the container runs as; match it to the image's user (65532 is distroless `nonroot`). @asType integer @default 65532 */

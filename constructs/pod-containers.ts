@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { GuardrailError, refuse } from '../policy/errors';
 import { checkDnsLabel, checkOneOf } from './validate';
-import type { EnvSource, EnvValue, WorkloadProbes, WorkloadResources, WritablePath } from './hardened-pod';
+import type { ContainerProps, WorkloadProbes } from './hardened-pod';
 import { checkCommandLine, checkEnv, checkEnvFrom, checkImage, checkResources, checkWritablePaths, toProbe } from './hardened-pod';
 import { extendedResources, withExtended } from './pod-scheduling';
 
@@ -14,23 +14,9 @@ import { extendedResources, withExtended } from './pod-scheduling';
  * (the same defaults), a read-only root with its own writable paths, and no literal credential in
  * its command, args or env.
  */
-export interface ExtraContainer {
+export interface ExtraContainer extends ContainerProps {
   /** A DNS label, unique among the pod's containers (the main one is named like the workload). */
   readonly name: string;
-  /** Image pinned by digest: `registry/repository[:tag]@sha256:<64 hex>`. */
-  readonly image: string;
-  /** @default - the image's */
-  readonly command?: string[];
-  /** @default - the image's */
-  readonly args?: string[];
-  /** Environment variables; credentials must be references. @default - none */
-  readonly env?: Record<string, EnvValue>;
-  /** @default - none */
-  readonly envFrom?: EnvSource[];
-  /** @default - see {@link WorkloadResources} */
-  readonly resources?: WorkloadResources;
-  /** Its own writable directories (emptyDirs of its own). @default [{ path: '/tmp', sizeLimit: '64Mi' }] */
-  readonly writablePaths?: WritablePath[];
 }
 
 /** A container that runs beside the main one for the pod's life (a proxy, a log shipper). */
