@@ -7,6 +7,7 @@ import { checkDnsLabel, checkReason } from './validate';
 import { sameCopies } from './copies';
 import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
 import { CLUSTER_SCOPED_KINDS } from '../policy/model';
+import { ApiResource, DAEMON_SETS, SECRETS, TENANT_KINDS } from '../policy/tenant-kinds';
 
 /** Read/write access to Secrets, which the deployer otherwise never gets. */
 export interface SecretsAccess {
@@ -31,33 +32,6 @@ export interface ScopedDeployerProps {
    */
   readonly secrets?: SecretsAccess;
 }
-
-/** Where a kind lives in the API: what a Role rule names. */
-interface ApiResource {
-  readonly group: string;
-  readonly resource: string;
-}
-
-/** The namespaced kinds a tenant may own. Anything else belongs to the platform. */
-const TENANT_KINDS: Record<string, ApiResource> = {
-  Deployment: { group: 'apps', resource: 'deployments' },
-  StatefulSet: { group: 'apps', resource: 'statefulsets' },
-  Service: { group: '', resource: 'services' },
-  ServiceAccount: { group: '', resource: 'serviceaccounts' },
-  ConfigMap: { group: '', resource: 'configmaps' },
-  PodDisruptionBudget: { group: 'policy', resource: 'poddisruptionbudgets' },
-  HorizontalPodAutoscaler: { group: 'autoscaling', resource: 'horizontalpodautoscalers' },
-  Job: { group: 'batch', resource: 'jobs' },
-  CronJob: { group: 'batch', resource: 'cronjobs' },
-  Ingress: { group: 'networking.k8s.io', resource: 'ingresses' },
-};
-const SECRETS: ApiResource = { group: '', resource: 'secrets' };
-/**
- * A DaemonSet puts a pod on every node, those of other tenants too: a platform workload. A tenant
- * may own one only in a namespace whose Pod Security level is `baseline` or `privileged`, a level
- * the platform granted with a reason (written on the Namespace).
- */
-const DAEMON_SETS: ApiResource = { group: 'apps', resource: 'daemonsets' };
 
 /** Kinds that fence the tenant in; a tenant that could change them could leave the fence. */
 const GUARDRAIL_KINDS = ['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'];
@@ -168,7 +142,7 @@ export class ScopedDeployer extends Construct {
     const resource = obj.kind === 'Secret' ? SECRETS : obj.kind === 'DaemonSet' ? DAEMON_SETS : TENANT_KINDS[obj.kind];
     if (!resource || resource.group !== group) {
       refuse(obj, 'kind', `${obj.apiVersion} ${what}`, `is not a kind that ${deployer} may manage`,
-        `${PLATFORM_FIX}; or, if every tenant may own it, add it to TENANT_KINDS in constructs/scoped-deployer.ts`);
+        `${PLATFORM_FIX}; or, if every tenant may own it, add it to TENANT_KINDS in policy/tenant-kinds.ts`);
     }
     if (obj.metadata.namespace !== this.namespace) {
       refuse(obj, 'metadata.namespace', obj.metadata.namespace, `${what} is outside namespace ${this.namespace}, the only one ${deployer} may write`,
