@@ -130,20 +130,86 @@ describe('ScopedDeployer', () => {
     for (const rule of rules) expect(Object.keys(rule).sort()).toEqual(['apiGroups', 'resources', 'verbs']);
   });
 
-  test('derives one rule per API group, sorted, from the kinds its workloads hold', () => {
+  test('derives one rule per API group, sorted, from the kinds its workloads hold, and reads what Argo CD shows under them', () => {
     const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+    const read = ['get', 'list', 'watch'];
     expect(roleOf(objects, 'shop-production').rules).toEqual([
       { apiGroups: [''], resources: ['serviceaccounts', 'services'], verbs },
+      // Argo CD 3.5 lists a resource's events and reads a Deployment's pods and their logs as the deployer.
+      { apiGroups: [''], resources: ['events', 'pods'], verbs: read },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
       { apiGroups: ['apps'], resources: ['deployments'], verbs },
+      { apiGroups: ['apps'], resources: ['replicasets'], verbs: read },
       { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs },
     ]);
+  });
+
+  test('for the Argo CD 3.5 UI it can get pods and their logs and list events, but never read Secrets or exec, nor write what it only reads', () => {
+    const sa = deployer.subject;
+    for (const [verb, resource] of [['get', 'pods/log'], ['get', 'pods'], ['list', 'pods'], ['list', 'events'], ['watch', 'events'], ['get', 'replicasets.apps']]) {
+      expect(objects).toGrant(sa, verb, resource, 'shop-production');
+      expect(objects).not.toGrant(sa, verb, resource, 'blog-production');
+    }
+    for (const [verb, resource] of [['get', 'secrets'], ['list', 'secrets'], ['create', 'pods/exec'], ['get', 'pods/exec'], ['create', 'pods'], ['delete', 'pods'],
+      ['create', 'events'], ['delete', 'replicasets.apps'], ['list', 'events.events.k8s.io'], ['get', 'endpoints'], ['create', 'pods/eviction'], ['get', 'pods/attach']]) {
+      expect(objects).not.toGrant(sa, verb, resource, 'shop-production');
+    }
+  });
+
+  test('reads the children of each kind: a CronJob\'s Jobs and pods, a StatefulSet\'s revisions and claims; a kind it applies keeps every verb', () => {
+    const app = new App();
+    const platform = new Chart(app, 'platform');
+    const ns = new TenantNamespace(platform, 'Ns', { app: 'shop', environment: 'production' });
+    const shop = new Chart(app, 'shop');
+    new k8s.KubeConfigMap(shop, 'cm', { metadata: { name: 'cm', namespace: ns.name }, data: {} });
+    const d = new ScopedDeployer(platform, 'D', { namespace: ns, workloads: shop, kinds: ['CronJob', 'StatefulSet', 'Job'] });
+    const out = app.charts.flatMap(c => Testing.synth(c)) as Record<string, any>[];
+    const read = ['get', 'list', 'watch'];
+    expect(roleOf(out, ns.name).rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['events', 'persistentvolumeclaims', 'pods'], verbs: read },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: read },
+      // jobs: applied (Job in kinds) and a CronJob's child: one rule, every verb, not also a read rule.
+      { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+    ]);
+    expect(d.kinds()).toEqual(['ConfigMap', 'CronJob', 'Job', 'StatefulSet']);
+  });
+
+  test('workloads without pods get events read only: no pods, no logs', () => {
+    const app = new App();
+    const platform = new Chart(app, 'platform');
+    const ns = new TenantNamespace(platform, 'Ns', { app: 'shop', environment: 'production' });
+    const shop = new Chart(app, 'shop');
+    new k8s.KubeConfigMap(shop, 'cm', { metadata: { name: 'cm', namespace: ns.name }, data: {} });
+    new ScopedDeployer(platform, 'D', { namespace: ns, workloads: shop });
+    const out = app.charts.flatMap(c => Testing.synth(c)) as Record<string, any>[];
+    expect(roleOf(out, ns.name).rules.map((r: any) => r.resources)).toEqual([['configmaps'], ['events']]);
+  });
+
+  test.each([
+    ['Role', /kinds\[0\]: is not a kind that the deployer .* may manage \(got "Role"\)/],
+    ['Namespace', /kinds\[0\]: is not a kind/],
+    ['CustomResourceDefinition', /kinds\[0\]: is not a kind/],
+    ['toString', /kinds\[0\]: is not a kind/],
+    ['Secret', /kinds\[0\]: is a Secret, and the deployer .* has no access to Secrets/],
+    ['DaemonSet', /kinds\[0\]: is a DaemonSet, a pod on every node/],
+  ])('refuses kinds: [%s] that it may not apply', (kind, message) => {
+    const app = new App();
+    const platform = new Chart(app, 'platform');
+    const ns = new TenantNamespace(platform, 'Ns', { app: 'shop', environment: 'production' });
+    const shop = new Chart(app, 'shop');
+    const d = new ScopedDeployer(platform, 'D', { namespace: ns, workloads: shop, kinds: [kind] });
+    expect(synthError(() => Testing.synth(platform))).toMatch(message);
+    expect(d.kinds()).toEqual([]);
   });
 
   test('grants no PodDisruptionBudgets when a single replica means none is synthesized', () => {
     const single = build({ replicas: 1 });
     const out = single.synth();
     expect(out.some(o => o.kind === 'PodDisruptionBudget' && o.metadata.namespace === 'shop-production')).toBe(false);
-    expect(roleOf(out, 'shop-production').rules.map((r: any) => r.apiGroups[0])).toEqual(['', 'apps']);
+    expect([...new Set(roleOf(out, 'shop-production').rules.map((r: any) => r.apiGroups[0]))]).toEqual(['', 'apps']);
     expect(out).not.toGrant(single.deployer, 'create', 'poddisruptionbudgets.policy', 'shop-production');
   });
 

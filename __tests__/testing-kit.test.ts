@@ -205,7 +205,7 @@ describe('toGrant', () => {
       .toBe(`expected ${deployer} to be allowed to get /metrics, but no binding in the 40 objects (or built in) grants it`);
     expect(failure(() => expect(blogResult).not.toGrant({ kind: 'ServiceAccount', namespace: 'blog-production', name: 'deployer' }, 'create', 'deployments.apps', 'blog-production')))
       .toBe(`expected ${deployer} not to be allowed to create deployments.apps in namespace blog-production, but it is, `
-        + 'by RoleBinding blog-production/deployer subjects[0] -> Role blog-production/deployer rules[1]');
+        + 'by RoleBinding blog-production/deployer subjects[0] -> Role blog-production/deployer rules[3]');
     expect(failure(() => expect(blogResult).toGrant(deployer, 'list', 'deployments.apps')))
       .toMatch(/^expected .* to be allowed to list deployments\.apps cluster-wide, but/);
   });

@@ -7,7 +7,7 @@ import { checkDnsLabel, checkReason } from './validate';
 import { sameCopies } from './copies';
 import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
 import { CLUSTER_SCOPED_KINDS } from '../policy/model';
-import { ApiResource, DAEMON_SETS, SECRETS, TENANT_KINDS } from '../policy/tenant-kinds';
+import { ApiResource, CHILD_READS, DAEMON_SETS, EVENTS, POD_LOGS, SECRETS, TENANT_KINDS, tenantGroupKind } from '../policy/tenant-kinds';
 
 /** Read/write access to Secrets, which the deployer otherwise never gets. */
 export interface SecretsAccess {
@@ -31,6 +31,14 @@ export interface ScopedDeployerProps {
    * @default - no access to Secrets
    */
   readonly secrets?: SecretsAccess;
+  /**
+   * Kinds it applies besides those of `workloads`: what is synced into the namespace without being
+   * in `workloads`, e.g. the objects a Helm chart renders in Argo CD. Each is held to the same
+   * rules as a workload object: a tenant kind (`TENANT_KINDS` in policy/tenant-kinds.ts), a
+   * DaemonSet only above `restricted`, a Secret only with `secrets`.
+   * @default - none: exactly the kinds of `workloads`
+   */
+  readonly kinds?: string[];
 }
 
 /** Kinds that fence the tenant in; a tenant that could change them could leave the fence. */
@@ -38,6 +46,10 @@ const GUARDRAIL_KINDS = ['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPol
 
 /** No deletecollection (one call wipes the namespace) and nothing that widens its own rights. */
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+/** What Argo CD's UI needs on what controllers make and on events: read only. */
+const READ_VERBS = ['get', 'list', 'watch'];
+/** A log is only ever read with `get`. */
+const LOG_VERBS = ['get'];
 const PLATFORM_FIX = 'move it to the platform chart, which the platform team applies with its own identity';
 
 /**
@@ -57,6 +69,7 @@ export class ScopedDeployer extends Construct {
 
   private readonly workloads: IConstruct;
   private readonly secrets: boolean;
+  private readonly extraKinds: string[];
   private readonly podSecurity: string;
 
   constructor(scope: Construct, id: string, props: ScopedDeployerProps) {
@@ -79,6 +92,13 @@ export class ScopedDeployer extends Construct {
     this.workloads = props.workloads;
     const reason = props.secrets === undefined ? undefined : checkReason(this, 'secrets.reason', props.secrets?.reason);
     this.secrets = reason !== undefined;
+    if (props.kinds !== undefined && !Array.isArray(props.kinds)) {
+      refuse(this, 'kinds', props.kinds, 'must be a list of kind names', 'list kinds, e.g. ["Deployment", "Service"]');
+    }
+    this.extraKinds = (props.kinds ?? []).map((kind, i) => {
+      if (typeof kind !== 'string' || kind === '') refuse(this, `kinds[${i}]`, kind, 'must be a kind name', 'write a kind, e.g. "Deployment"');
+      return kind;
+    });
 
     const labels = { ...MANAGED_BY };
     const metadata = { name: this.serviceAccountName, namespace: this.namespace, labels };
@@ -100,24 +120,77 @@ export class ScopedDeployer extends Construct {
     });
     // cdk8s validates the whole app before it synthesizes any chart, so this reports every refused
     // object at once, before the token above would stop at the first (wrapped by toJson).
-    this.node.addValidation({ validate: () => this.workloadObjects().flatMap(obj => problemOf(() => this.resourceFor(obj))) });
+    this.node.addValidation({
+      validate: () => [
+        ...this.extraKinds.flatMap((kind, i) => problemOf(() => this.resourceForKind(kind, i))),
+        ...this.workloadObjects().flatMap(obj => problemOf(() => this.resourceFor(obj))),
+      ],
+    });
+  }
+
+  /**
+   * The kinds it may apply, sorted: those of the workloads (as they are now) and `kinds`, less
+   * any it refuses (the refusal is reported by validation), and Secret with `secrets`. What an Argo
+   * CD project syncing into its namespace needs on its whitelist.
+   */
+  public kinds(): string[] {
+    const kinds = new Set<string>();
+    for (const obj of this.workloadObjects()) if (problemOf(() => this.resourceFor(obj)).length === 0) kinds.add(obj.kind);
+    this.extraKinds.forEach((kind, i) => { if (problemOf(() => this.resourceForKind(kind, i)).length === 0) kinds.add(kind); });
+    if (this.secrets) kinds.add('Secret');
+    return [...kinds].sort();
   }
 
   private workloadObjects(): ApiObject[] {
     return this.workloads.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   }
 
-  /** One rule per API group, over the resources the workloads use, sorted for stable output. */
+  /**
+   * Per API group, sorted for stable output: one rule with every verb over the resources it
+   * applies; one read-only rule over what Argo CD 3.5 reads as this account when someone opens the
+   * app (the children its kinds' controllers make, see CHILD_READS, and events); `get` on pods/log
+   * when it may read pods. Never Secrets unless `secrets`, never pods/exec or any other subresource.
+   */
   private rules() {
-    const granted = this.workloadObjects().map(obj => this.resourceFor(obj));
-    if (this.secrets) granted.push(SECRETS);
-    const byGroup = new Map<string, Set<string>>();
-    for (const { group, resource } of granted) byGroup.set(group, (byGroup.get(group) ?? new Set()).add(resource));
-    return [...byGroup.keys()].sort().map(group => ({
-      apiGroups: [group],
-      resources: [...byGroup.get(group)!].sort(),
-      verbs: [...VERBS],
-    }));
+    const kinds: { kind: string; resource: ApiResource }[] = [
+      ...this.extraKinds.map((kind, i) => ({ kind, resource: this.resourceForKind(kind, i) })),
+      ...this.workloadObjects().map(obj => ({ kind: obj.kind, resource: this.resourceFor(obj) })),
+    ];
+    const written = kinds.map(k => k.resource);
+    if (this.secrets) written.push(SECRETS);
+    const key = (r: ApiResource) => `${r.group}/${r.resource}`;
+    const writes = new Set(written.map(key));
+    const reads = [EVENTS, ...kinds.flatMap(k => CHILD_READS[k.kind] ?? [])].filter(r => !writes.has(key(r)));
+    const logs = reads.some(r => r.group === '' && r.resource === 'pods') ? [POD_LOGS] : [];
+    const rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] = [];
+    const groups = [...new Set([...written, ...reads, ...logs].map(r => r.group))].sort();
+    for (const group of groups) {
+      for (const [resources, verbs] of [[written, VERBS], [reads, READ_VERBS], [logs, LOG_VERBS]] as const) {
+        const names = [...new Set(resources.filter(r => r.group === group).map(r => r.resource))].sort();
+        if (names.length) rules.push({ apiGroups: [group], resources: names, verbs: [...verbs] });
+      }
+    }
+    return rules;
+  }
+
+  /** The rule a kind of `kinds` needs, or a refusal naming it as `kinds[i]`. */
+  private resourceForKind(kind: string, i: number): ApiResource {
+    const groupKind = tenantGroupKind(kind);
+    const field = `kinds[${i}]`;
+    const deployer = `the deployer ${this.node.path} of namespace ${this.namespace}`;
+    if (GUARDRAIL_KINDS.includes(kind) || CLUSTER_SCOPED_KINDS.includes(kind) || !groupKind) {
+      refuse(this, field, kind, `is not a kind that ${deployer} may manage`,
+        `${PLATFORM_FIX}; or, if every tenant may own it, add it to TENANT_KINDS in policy/tenant-kinds.ts`);
+    }
+    if (kind === 'Secret' && !this.secrets) {
+      refuse(this, field, kind, `is a Secret, and ${deployer} has no access to Secrets`,
+        'create the Secret outside Git (e.g. ExternalSecrets), or give the deployer secrets: { reason: "..." }');
+    }
+    if (kind === 'DaemonSet' && this.podSecurity === 'restricted') {
+      refuse(this, field, kind, `is a DaemonSet, a pod on every node, which ${deployer} applies only in a namespace whose Pod Security level is baseline or privileged`,
+        'give the namespace podSecurity "baseline" with a podSecurityReason, or leave DaemonSets to the platform');
+    }
+    return kind === 'Secret' ? SECRETS : kind === 'DaemonSet' ? DAEMON_SETS : TENANT_KINDS[kind];
   }
 
   /** The rule a workload object needs, or a refusal naming it, why it is not the tenant's, and where it goes. */
