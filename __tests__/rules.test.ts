@@ -35,7 +35,7 @@ describe.each(Object.entries(FIXTURES))('%s', (id, { bad, good }) => {
   const bucket = severityOf(id) === 'warning' ? 'warnings' : 'failures';
 
   test.each(bad.map(c => [c.name, c] as const))(`reports %s in ${bucket}`, (_, c) => {
-    const result = check(c.mutate);
+    const result = check(c.mutate, c.now);
     const found = result.findings.filter(f => f.rule === id);
     expect(found.map(f => f.field)).toEqual(c.fields);
     for (const f of found) {
@@ -48,7 +48,7 @@ describe.each(Object.entries(FIXTURES))('%s', (id, { bad, good }) => {
 
   test.each(good.map(c => [c.name, c] as const))('passes %s', (_, c) => {
     // Passing includes being excused by a well-formed exception that sits on the object.
-    expect(check(c.mutate).findings.filter(f => f.rule === id && !f.waiver)).toEqual([]);
+    expect(check(c.mutate, c.now).findings.filter(f => f.rule === id && !f.waiver)).toEqual([]);
   });
 });
 

@@ -43,7 +43,15 @@ const CONTROL_IDS = [...new Set(POD_SECURITY_CONTROLS.map(c => c.id))].sort();
  * of `subjects` when listed). {@link REASONED_POD_SECURITY} is relaxed only by the exception whose
  * full name the finding asks for, e.g. `run-as-root` or `pod-security.host-path`.
  */
-export const EXCEPTIONS: Readonly<Record<string, { rules: readonly string[]; subject?: boolean; subjects?: readonly string[] }>> = {
+export const EXCEPTIONS: Readonly<Record<string, {
+  rules: readonly string[]; subject?: boolean; subjects?: readonly string[];
+  /**
+   * The exception excuses only the findings of this subject, which its rules give only to the one
+   * shape the exception stands for (e.g. `kubernetes-api`: a projected token with an audience and a
+   * bounded expiry, a read-only ClusterRole); any other finding of those rules stays.
+   */
+  shape?: string;
+}>> = {
   'writable-root-filesystem': { rules: ['hardening.read-only-root'] },
   'run-as-root': { rules: ['hardening.run-as-non-root', REASONED_POD_SECURITY] },
   'capability': { rules: ['hardening.added-capabilities', REASONED_POD_SECURITY], subject: true },
@@ -51,6 +59,11 @@ export const EXCEPTIONS: Readonly<Record<string, { rules: readonly string[]; sub
   'pod-security-level': { rules: ['namespace.relaxed-pod-security'] },
   'internet': { rules: ['network.internet'] },
   'secrets': { rules: ['rbac.secrets-access'] },
+  // A service's kubernetesApi (policy/api-access.ts): the projected token and the read-only
+  // ClusterRoleBinding, never the legacy token or a binding that writes or reads Secrets.
+  'kubernetes-api': { rules: ['hardening.token-automount', 'rbac.cluster-binding'], shape: 'kubernetes-api' },
+  // A person's exec into pods (TeamAccess), on the Role beside its expiry (rbac.exec-expiry).
+  'pods-exec': { rules: ['rbac.pod-exec'] },
 };
 
 /** Whether departure `d` excuses finding `subject` of `ruleId`. */
@@ -124,7 +137,8 @@ export function departuresOf(object: Json, catalogue: readonly Rule[]): Departur
         : known.subjects && !known.subjects.includes(subject!)
           ? `${name}.${subject} names no control; use one of ${known.subjects.map(c => `${name}.${c}`).join(', ')}`
           : reasonFinding(raw);
-      return [{ ...base, kind: 'exception', rules: known?.rules ?? [], ...(subject ? { subject } : {}), ...(problem ? { problem } : {}) }];
+      const only = subject ?? known?.shape;
+      return [{ ...base, kind: 'exception', rules: known?.rules ?? [], ...(only ? { subject: only } : {}), ...(problem ? { problem } : {}) }];
     }
     return [];
   }));

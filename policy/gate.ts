@@ -45,13 +45,22 @@ export interface DepartureEntry {
   readonly excuses: number;
 }
 
+export interface GateOptions {
+  /**
+   * The instant time-boxed grants are judged against (an exec grant's expiry), so that a test or
+   * a replayed audit gets the same verdict on any day.
+   * @default - the real clock
+   */
+  readonly now?: Date;
+}
+
 /**
  * The gate: judges every object, whoever built it, against the whole rule catalogue. A finding
  * is excused only by a well-formed departure (exception or waiver) on the object the finding
  * names, for a rule that may be waived; it then shows in the report rather than disappearing.
  */
-export function checkManifests(objects: Json[]): GateResult {
-  const ctx = new ManifestContext(objects);
+export function checkManifests(objects: Json[], options: GateOptions = {}): GateResult {
+  const ctx = new ManifestContext(objects, { now: options.now });
   const onObject = new Map<Json, Departure[]>();
   const all = departures(ctx, RULES);
   for (const d of all) if (d.problem === undefined) onObject.set(d.object, [...(onObject.get(d.object) ?? []), d]);

@@ -13,3 +13,5 @@ export * from './rule';
 export { deniesAll } from './rules/network';
 export * from './reader';
 export * from './departures';
+export * from './secret-sources';
+export * from './expiry';

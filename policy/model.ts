@@ -152,8 +152,11 @@ export class ManifestContext {
   private readonly byKind = new Map<string, Json[]>();
   private readonly byKey = new Map<string, Json>();
   private memo = new Map<string, unknown>();
+  /** The instant rules judge time-boxed grants against (e.g. `rbac.exec-expiry`): the gate's `now` option, else the real clock. */
+  public readonly now: Date;
 
-  constructor(public readonly objects: Json[]) {
+  constructor(public readonly objects: Json[], options: { readonly now?: Date } = {}) {
+    this.now = options.now ?? new Date();
     for (const o of objects) {
       const kind = typeof o?.kind === 'string' ? o.kind : '';
       let list = this.byKind.get(kind);

@@ -2,6 +2,10 @@ import { BOOTSTRAP_CLUSTER_ROLES, BOOTSTRAP_ROLES } from '../bootstrap-roles';
 import { Json, ManifestContext, namespaceOf } from '../model';
 import { AccessRequest, Grant, parseServiceAccount, policyRule, RBAC_GROUP, rbacIndex, RbacIndex, ResolvedBinding, ruleAllows } from '../rbac';
 import { Rule, RuleViolation } from '../rule';
+import { KUBERNETES_API_EXCEPTION, READ_VERBS, readOnlyRuleProblem } from '../api-access';
+import { reasonProblem } from '../departures';
+import { EXCEPTION_PREFIX } from '../annotations';
+import { EXPIRES_ANNOTATION, expiryProblem, MAX_EXPIRY_DAYS } from '../expiry';
 
 /**
  * RBAC: what the bindings let accounts do, as the authorizer decides it (policy/rbac.ts): through
@@ -12,8 +16,14 @@ import { Rule, RuleViolation } from '../rule';
  * `system:serviceaccount:<ns>:<name>`, the groups `system:serviceaccounts` and
  * `system:serviceaccounts:<ns>`) and for everyone (`system:authenticated`, `system:unauthenticated`,
  * the user `system:anonymous`), since tenants run code as service accounts and everyone includes
- * them. Other users and groups are people, whom the identity provider and the platform team vouch
- * for: they are judged only for malformed subjects.
+ * them. Other users and groups are people (OIDC `User`/`Group` subjects, e.g. TeamAccess's):
+ * bound by a RoleBinding in a namespace that is not the platform's, they are judged like service
+ * accounts of that namespace (no escalation, no token minting, no write to the Namespace, Secrets
+ * only with a reason) and exec into pods needs an expiry and a reason on the Role
+ * (rbac.exec-expiry). Bound cluster-wide or in a platform namespace, they are the platform team's
+ * own and judged only for malformed subjects. Users and groups named `system:*` that are not
+ * service accounts are Kubernetes' own identities (nodes, control-plane components, everyone):
+ * binding them is rbac.system-subject.
  * Who is exempt: the service accounts of `kube-system` (the control plane and its add-ons run
  * there, and no tenant may write there: see rbac.system-namespaces). No other namespace is
  * exempt, not even one named `kube-*` (a tenant may name its namespace so) or the Argo CD one:
@@ -45,6 +55,8 @@ interface Accounts {
   readonly namespace: string;
   /** How findings name the subject. */
   readonly text: string;
+  /** A person or a group of people (a User or Group not named `system:*`), not a service account. */
+  readonly human?: boolean;
 }
 
 function accountsOf(principal: string): Accounts | undefined {
@@ -72,12 +84,24 @@ interface Judged {
   readonly accounts: Accounts;
 }
 
+/**
+ * A person or group bound by `binding`, judged as an account of the binding's namespace; undefined
+ * for a `system:*` name (see rbac.system-subject), a ClusterRoleBinding or a platform namespace.
+ */
+function personIn(principal: string, binding: ResolvedBinding, ctx: ManifestContext): Accounts | undefined {
+  const [type, ...rest] = principal.split(':');
+  const name = rest.join(':');
+  if (name.startsWith('system:') || binding.kind !== 'RoleBinding' || binding.namespace === undefined) return undefined;
+  if (SYSTEM_NAMESPACES.includes(binding.namespace) || argoNamespaces(ctx).includes(binding.namespace)) return undefined;
+  return { namespace: binding.namespace, text: `${type === 'user' ? 'User' : 'Group'} ${name}`, human: true };
+}
+
 const index = (ctx: ManifestContext): RbacIndex => ctx.once('rbac:index', () => rbacIndex(ctx.rbac));
 
 /** Every judged, non-exempt subject of every binding, once per model. */
 function judged(ctx: ManifestContext): Judged[] {
   return ctx.once('rbac:judged', () => index(ctx).bindings.flatMap(binding => binding.subjects.flatMap(s => {
-    const accounts = s.principal ? accountsOf(s.principal) : undefined;
+    const accounts = s.principal ? accountsOf(s.principal) ?? personIn(s.principal, binding, ctx) : undefined;
     return accounts && accounts.namespace !== EXEMPT_NAMESPACE ? [{ binding, index: s.index, accounts }] : [];
   })));
 }
@@ -128,6 +152,35 @@ function unusedRoles(ctx: ManifestContext): Json[] {
   });
 }
 
+const AGGREGATE_LABEL = `${RBAC_GROUP}/aggregate-to-`;
+
+/**
+ * The read-only ClusterRole a judged subject of a ClusterRoleBinding gets (see rbac.cluster-binding),
+ * with the resources it reads; or why the binding is not that shape.
+ */
+function readOnlyShape(idx: RbacIndex, j: Judged): { role: Json; resources: string[] } | string {
+  const principal = j.binding.subjects[j.index]?.principal ?? '';
+  if (!principal.startsWith('user:system:serviceaccount:')) return 'the subject is not one service account';
+  const entry = j.binding.role;
+  if (!entry) return 'its roleRef names no role we can judge';
+  if (entry.builtin) return `ClusterRole ${entry.name} is built in`;
+  if (entry.objects.length !== 1) return `ClusterRole ${entry.name} is defined ${entry.objects.length} times`;
+  const role = entry.objects[0];
+  const reason = role.metadata?.annotations?.[`${EXCEPTION_PREFIX}${KUBERNETES_API_EXCEPTION}`];
+  if (reasonProblem(reason) !== undefined) return `ClusterRole ${entry.name} carries no ${EXCEPTION_PREFIX}${KUBERNETES_API_EXCEPTION} with a reason`;
+  if (role.aggregationRule !== undefined && role.aggregationRule !== null) return `ClusterRole ${entry.name} aggregates other ClusterRoles`;
+  const labels = role.metadata?.labels !== null && typeof role.metadata?.labels === 'object' ? Object.keys(role.metadata.labels) : [];
+  const label = labels.find(k => k.startsWith(AGGREGATE_LABEL));
+  if (label !== undefined) return `ClusterRole ${entry.name} is labelled ${label}, which adds its rules to other roles`;
+  const grants = idx.effectiveRules(entry);
+  if (grants.length === 0) return `ClusterRole ${entry.name} has no rules`;
+  for (const g of grants) {
+    const problem = readOnlyRuleProblem(g.rule);
+    if (problem !== undefined) return `${via(g)} ${problem}`;
+  }
+  return { role, resources: unique(grants.flatMap(g => g.rule.apiGroups.flatMap(group => g.rule.resources.map(r => (group ? `${r}.${group}` : r))))) };
+}
+
 /** Requests that let an account give itself rights it does not have. */
 function escalationProbes(b: ResolvedBinding): AccessRequest[] {
   const namespace = b.namespace;
@@ -169,6 +222,89 @@ const NODE_PROXY: AccessRequest[] = [
   // The legacy `proxy` verb on nodes, still held by system:kubelet-api-admin.
   { verb: 'proxy', group: '', resource: 'nodes' },
 ];
+/** `exec, attach` from the pods/<sub> requests. */
+const execText = (requests: AccessRequest[]) => unique(requests.map(r => r.resource.slice('pods/'.length))).join(', ');
+
+/** Exec granted to a person through one binding subject. */
+interface HumanExec {
+  readonly binding: ResolvedBinding;
+  readonly index: number;
+  readonly who: string;
+  readonly namespace: string;
+  /** The first grant, and whether it is only in built-in roles. */
+  readonly grant: Grant;
+  readonly builtin: boolean;
+  readonly requests: AccessRequest[];
+  /** The grants by rule of a role of the set. */
+  readonly inSet: { grant: Grant; req: AccessRequest }[];
+}
+
+/** Every person granted exec, attach or port-forward in a namespace, once per model. */
+function humanExec(ctx: ManifestContext): HumanExec[] {
+  return ctx.once('rbac:human-exec', () => {
+    const idx = index(ctx);
+    return judged(ctx).filter(j => j.accounts.human).flatMap(j => {
+      const granted = inScope(EXEC, j.binding).flatMap(req => {
+        const grant = idx.allows(j.binding, req);
+        return grant ? [{ grant, req }] : [];
+      });
+      if (granted.length === 0) return [];
+      const inSet = granted.filter(g => !g.grant.builtin);
+      return [{ binding: j.binding, index: j.index, who: j.accounts.text, namespace: j.accounts.namespace,
+        grant: granted[0].grant, builtin: inSet.length === 0, requests: granted.map(g => g.req), inSet }];
+    });
+  });
+}
+
+/** The rules of roles of the set through which people may exec: where the reason and expiry are written. */
+interface ExecRule {
+  readonly role: Json;
+  readonly rule: number;
+  /** `User alice in shop-production`, each once. */
+  readonly who: string[];
+  readonly requests: AccessRequest[];
+}
+
+function execRoles(ctx: ManifestContext): ExecRule[] {
+  return ctx.once('rbac:exec-roles', () => {
+    const byRule = new Map<Json, Map<number, ExecRule>>();
+    for (const e of humanExec(ctx)) {
+      for (const { grant, req } of e.inSet) {
+        let perRule = byRule.get(grant.role);
+        if (!perRule) byRule.set(grant.role, perRule = new Map());
+        let entry = perRule.get(grant.index);
+        if (!entry) perRule.set(grant.index, entry = { role: grant.role, rule: grant.index, who: [], requests: [] });
+        const who = `${e.who} in ${e.namespace}`;
+        if (!entry.who.includes(who)) entry.who.push(who);
+        if (!entry.requests.some(r => r.resource === req.resource)) entry.requests.push(req);
+      }
+    }
+    return [...byRule.values()].flatMap(m => [...m.values()]);
+  });
+}
+
+/** The exec rules merged per role (and namespace): the annotations sit on the role, once. */
+function rolesOf(rules: ExecRule[]): { role: Json; who: string[]; requests: AccessRequest[] }[] {
+  const byRole = new Map<Json, { role: Json; who: string[]; requests: AccessRequest[] }>();
+  for (const r of rules) {
+    let entry = byRole.get(r.role);
+    if (!entry) byRole.set(r.role, entry = { role: r.role, who: [], requests: [] });
+    for (const w of r.who) if (!entry.who.includes(w)) entry.who.push(w);
+    for (const q of r.requests) if (!entry.requests.some(x => x.resource === q.resource)) entry.requests.push(q);
+  }
+  return [...byRole.values()];
+}
+
+/** What a `system:*` User or Group stands for, or undefined for a service account identity (judged by the other rules). */
+function systemIdentity(kind: 'User' | 'Group', name: string): string | undefined {
+  if (kind === 'User' && parseServiceAccount(name)) return undefined;
+  if (kind === 'Group' && (name === 'system:serviceaccounts' || /^system:serviceaccounts:[^:]+$/.test(name))) return undefined;
+  if (name === 'system:authenticated') return 'every authenticated identity: every person and every service account of the cluster';
+  if (name === 'system:unauthenticated' || name === 'system:anonymous') return 'anyone who reaches the API server, without credentials';
+  if (name === 'system:masters') return 'a group the API server lets past RBAC altogether (cluster-admin whatever the roles say)';
+  return 'an identity of Kubernetes itself (nodes, control-plane components), which the cluster\'s own bindings serve; no tenant or person logs in as it';
+}
+
 const inScope = (list: AccessRequest[], b: ResolvedBinding) => list.map(r => ({ ...r, namespace: b.namespace }));
 const unique = (list: string[]) => [...new Set(list)];
 
@@ -209,8 +345,16 @@ export const RBAC_RULES: Rule[] = [
   {
     id: 'rbac.cluster-binding', family: 'rbac', severity: 'error', title: 'no cluster-wide bindings to app service accounts',
     fix: 'bind a namespaced Role with a RoleBinding in the service account\'s namespace',
-    check: ctx => judged(ctx).filter(j => j.binding.kind === 'ClusterRoleBinding')
-      .map(j => ({ object: j.binding.object, field: `subjects[${j.index}]`, message: `${j.accounts.text} gets rights in every namespace` })),
+    // One shape is the kubernetes-api exception's to excuse (its subject): one service account
+    // bound to a ClusterRole of the set that reads (get, list, watch) named resources, no Secrets,
+    // no subresource but pods/log, aggregates nothing, and carries the exception's reason too.
+    check: ctx => judged(ctx).filter(j => j.binding.kind === 'ClusterRoleBinding').map(j => {
+      const shape = readOnlyShape(index(ctx), j);
+      return typeof shape === 'string'
+        ? { object: j.binding.object, field: `subjects[${j.index}]`, message: `${j.accounts.text} gets rights in every namespace (not the read-only shape of exception ${KUBERNETES_API_EXCEPTION}: ${shape})` }
+        : { object: j.binding.object, field: `subjects[${j.index}]`, subject: KUBERNETES_API_EXCEPTION,
+          message: `${j.accounts.text} can ${READ_VERBS.join(', ')} ${shape.resources.join(', ')} in every namespace (through ${roleText(shape.role)}), which needs the exception ${KUBERNETES_API_EXCEPTION} with its reason` };
+    }),
   },
   {
     id: 'rbac.cross-namespace', family: 'rbac', severity: 'error', title: 'no grants to service accounts of other namespaces',
@@ -270,7 +414,7 @@ export const RBAC_RULES: Rule[] = [
       b => NAMESPACE_WRITES.map(r => ({ ...r, namespace: b.namespace })),
       (who, b, granted) => {
         const what = b.namespace === undefined ? 'every Namespace, its own included'
-          : who.namespace === b.namespace || who.namespace === '*' ? `its own Namespace ${b.namespace}` : `Namespace ${b.namespace}`;
+          : !who.human && (who.namespace === b.namespace || who.namespace === '*') ? `its own Namespace ${b.namespace}` : `Namespace ${b.namespace}`;
         return `${who.text} can ${unique(granted.map(g => g.req.resource === 'namespaces' ? g.req.verb : `${g.req.verb} (${g.req.resource})`)).join(', ')} ${what} (through ${via(granted[0].grant)}), e.g. relabel it to enforce: privileged`;
       },
       { probes: NAMESPACE_WRITES, message: granted => `it grants ${unique(granted.map(resourceText)).join(', ')}, which changes Namespace objects (e.g. their Pod Security labels)` },
@@ -314,12 +458,62 @@ export const RBAC_RULES: Rule[] = [
   },
   {
     id: 'rbac.pod-exec', family: 'rbac', severity: 'warning', title: 'exec, attach and port-forward into pods are waived',
-    fix: 'remove pods/exec, pods/attach and pods/portforward (and roles that hold them, such as edit); or waive on the binding with the reason',
-    check: grantRule(
-      b => inScope(EXEC, b),
-      (who, b, granted) => `${who.text} can ${unique(granted.map(g => g.req.resource.slice('pods/'.length))).join(', ')} into pods ${scopeText(b)} (through ${via(granted[0].grant)})`,
-      { probes: EXEC, message: granted => `it grants ${unique(granted.map(g => g.resource)).join(', ')}` },
-    ),
+    fix: 'remove pods/exec, pods/attach and pods/portforward (and roles that hold them, such as edit); or waive on the binding with the reason (for people: exception pods-exec on the Role, with its expiry)',
+    check: ctx => {
+      const accounts = grantRule(
+        (b, who) => who.human ? [] : inScope(EXEC, b),
+        (who, b, granted) => `${who.text} can ${execText(granted.map(g => g.req))} into pods ${scopeText(b)} (through ${via(granted[0].grant)})`,
+        { probes: EXEC, message: granted => `it grants ${unique(granted.map(g => g.resource)).join(', ')}` },
+      )(ctx);
+      // A person's exec is a time-boxed grant written on the Role (TeamAccess writes the exception
+      // pods-exec and the expiry there): the finding sits on the Role, where that exception excuses it.
+      const people = humanExec(ctx).flatMap(e => e.builtin
+        ? [{ object: e.binding.object, field: `subjects[${e.index}]`, message: `${e.who} can ${execText(e.requests)} into pods in ${e.binding.namespace} (through ${via(e.grant)})` }]
+        : []);
+      const onRoles = execRoles(ctx).map(r => ({ object: r.role, field: `rules[${r.rule}]`,
+        message: `grants ${execText(r.requests)} into pods to ${r.who.join(', ')}` }));
+      return [...accounts, ...people, ...onRoles];
+    },
+  },
+  {
+    id: 'rbac.exec-expiry', family: 'rbac', severity: 'error', waivable: false, title: 'a person\'s exec into pods carries a reason and an expiry at most 90 days ahead',
+    fix: `grant it through TeamAccess exec: { reason, expires: "YYYY-MM-DD" } (or annotate the Role with ${EXCEPTION_PREFIX}pods-exec: <reason> and ${EXPIRES_ANNOTATION}: <date at most ${MAX_EXPIRY_DAYS} days ahead>); renew it with a new date, or remove it`,
+    check: ctx => [
+      // Built-in roles (edit, admin) cannot carry the annotations: the binding is the finding.
+      ...humanExec(ctx).filter(e => e.builtin).map(e => ({ object: e.binding.object, field: `subjects[${e.index}]`,
+        message: `${e.who} can ${execText(e.requests)} into pods in ${e.binding.namespace} through ${via(e.grant)}, which cannot carry an expiry; bind a Role of your own that does` })),
+      ...rolesOf(execRoles(ctx)).flatMap(r => {
+        const annotations: Json = r.role.metadata?.annotations !== null && typeof r.role.metadata?.annotations === 'object' ? r.role.metadata.annotations : {};
+        const own = (k: string) => Object.prototype.hasOwnProperty.call(annotations, k);
+        const who = r.who.join(', ');
+        const found: RuleViolation[] = [];
+        const expires = own(EXPIRES_ANNOTATION) ? annotations[EXPIRES_ANNOTATION] : undefined;
+        const problem = expires === undefined ? 'is missing, so the grant never ends' : expiryProblem(expires, ctx.now);
+        if (problem !== undefined) {
+          found.push({ object: r.role, field: `metadata.annotations.${EXPIRES_ANNOTATION}`,
+            message: `${expires === undefined ? '' : `${JSON.stringify(expires)} `}${problem}; the Role grants ${execText(r.requests)} into pods to ${who}` });
+        }
+        const reason = `${EXCEPTION_PREFIX}pods-exec`;
+        // Only whether it is there: waiver.valid judges the reason itself.
+        if (!own(reason)) {
+          found.push({ object: r.role, field: `metadata.annotations.${reason}`, message: `is missing: no one said why ${who} may ${execText(r.requests)} into pods` });
+        }
+        return found;
+      }),
+    ],
+  },
+  {
+    id: 'rbac.system-subject', family: 'rbac', severity: 'error', title: 'no binding to Kubernetes\' own users and groups (system:*)',
+    fix: 'bind the people (their OIDC user or group) or service accounts who need the rights; system:* names are Kubernetes\' own identities',
+    check: ctx => ctx.ofKind('RoleBinding', 'ClusterRoleBinding')
+      // The cluster's own namespace holds the control plane's bindings.
+      .filter(b => !(b.kind === 'RoleBinding' && namespaceOf(b) === EXEMPT_NAMESPACE))
+      .flatMap(b => (Array.isArray(b.subjects) ? b.subjects as unknown[] : []).flatMap((subject, i) => {
+        const s: Json = subject !== null && typeof subject === 'object' ? subject as Json : {};
+        if ((s.kind !== 'User' && s.kind !== 'Group') || typeof s.name !== 'string' || !s.name.startsWith('system:')) return [];
+        const why = systemIdentity(s.kind, s.name);
+        return why === undefined ? [] : [{ object: b, field: `subjects[${i}]`, message: `${s.kind} ${s.name} is ${why}` }];
+      })),
   },
   {
     id: 'rbac.node-proxy', family: 'rbac', severity: 'error', title: 'no access to the kubelet API (nodes/proxy)',
