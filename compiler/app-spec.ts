@@ -1,6 +1,8 @@
 import type {
-  HardenedCronJobProps, HardenedDeploymentProps, HardenedJobProps, HardenedStatefulSetProps, NetworkPort, PodSecurityLevel, TenantQuota,
+  HardenedCronJobProps, HardenedDeploymentProps, HardenedJobProps, HardenedStatefulSetProps, KubernetesApiRead, NetworkPort, PodSecurityLevel, TenantQuota,
 } from '../constructs';
+import type { OidcPrefixes, TeamAccessSpec } from '../constructs/team-access';
+import type { IngressControllerKind, IngressRouteProps } from '../constructs/hardened-ingress';
 
 /** A cluster that ArgoCD deploys to. */
 export interface ClusterSpec {
@@ -30,6 +32,64 @@ export interface PlatformSpec {
   readonly reservedNamespaces?: string[];
   /** AppProject names no app may take, besides `default` and `project`, which always are. @default - none */
   readonly reservedProjects?: string[];
+  /**
+   * How the API server names people who log in through OIDC: the prefixes it puts before usernames
+   * and groups, written exactly as configured there, so that an environment's `access` entry
+   * `{ user: 'alice@example.com' }` binds the User the API server authenticates (with
+   * `usernamePrefix: 'oidc:'`, `oidc:alice@example.com`).
+   * @default - none
+   */
+  readonly oidc?: OidcPrefixes;
+  /**
+   * Where pods reach the Kubernetes API server, for services that read it (`kubernetesApi`).
+   * @default - none: a service's `kubernetesApi` is refused
+   */
+  readonly apiServer?: ApiServerSpec;
+  /**
+   * The ingress controllers services may be exposed through (a service's `ingress.className`
+   * names one). Their namespaces are reserved, and each service with an `ingress` gets a
+   * NetworkPolicy that lets the controller's pods reach its port.
+   * @default - none: a service's `ingress` is refused
+   */
+  readonly ingressControllers?: IngressControllerSpec[];
+}
+
+/** The Kubernetes API server as a network peer, and the audience of the tokens pods present to it. */
+export interface ApiServerSpec {
+  /**
+   * The API server's addresses: the `kubernetes` Service's ClusterIP (e.g. `10.96.0.1/32`) and the
+   * addresses behind it (`kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`),
+   * since some CNIs judge egress before the Service is translated and some after. Together they
+   * may not cover the internet (at least a /8 of public IPv4 or a /32 of public IPv6).
+   */
+  readonly cidrs: string[];
+  /**
+   * TCP ports: the Service's (443) and the API server's own (6443 with kubeadm), for the same reason.
+   * @default [443, 6443]
+   */
+  readonly ports?: number[];
+  /**
+   * The audience of the projected tokens; the API server must accept it (`--api-audiences`, which
+   * defaults to `--service-account-issuer`). The default is the issuer of kubeadm, kind and k3s
+   * clusters; managed clusters (EKS, GKE, AKS) have their own: it is the `aud` claim of a token
+   * from `kubectl create token default`.
+   * @default 'https://kubernetes.default.svc.cluster.local'
+   */
+  readonly audience?: string;
+}
+
+/** An ingress controller the platform runs. */
+export interface IngressControllerSpec {
+  /** The IngressClass name Ingresses select it by (`spec.ingressClassName`), e.g. `nginx`. */
+  readonly className: string;
+  /** Which controller it is: decides how HTTP is redirected to HTTPS and whether `sourceRanges` can be enforced. */
+  readonly controller: IngressControllerKind;
+  /** The namespace its pods run in, e.g. `ingress-nginx`. Reserved: no app may claim it. */
+  readonly namespace: string;
+  /** Labels of its pods, e.g. `{ "app.kubernetes.io/name": "ingress-nginx" }`. @default - every pod of `namespace` */
+  readonly podLabels?: Record<string, string>;
+  /** Traefik only: the entry point that serves HTTPS, the only one an Ingress is attached to. @default 'websecure' */
+  readonly entryPoint?: string;
 }
 
 /**
@@ -95,14 +155,36 @@ export interface EnvironmentSpec {
    * @default - none
    */
   readonly include?: (string | IncludeSpec)[];
+  /**
+   * People (OIDC users or groups) and what they may do in this environment's namespace:
+   * `{ user: 'alice@example.com', role: 'viewer' }`, `{ group: 'shop-oncall', role: 'operator' }`,
+   * optionally with `exec: { reason, expires: 'YYYY-MM-DD' }` (at most 90 days ahead). Built as
+   * Roles and RoleBindings in the platform chart (see TeamAccess) and listed in the report under
+   * People. An example committed to a repo should not use `exec`: its date passes, and the gate
+   * then fails every build until it is removed.
+   * @default - none: no person gets rights through the app
+   */
+  readonly access?: TeamAccessSpec[];
 }
 
-/** Lets pods of another namespace call this service. */
+/** Lets pods of another namespace, or clients in an IP range, call this service. */
 export interface CallerSpec {
-  /** The caller's namespace, e.g. `ingress-nginx`. */
-  readonly namespace: string;
-  /** The caller pods' labels. @default - every pod of that namespace */
+  /** The caller's namespace, e.g. `monitoring`. Set this or `cidr`. @default - none */
+  readonly namespace?: string;
+  /** The caller pods' labels, with `namespace`. @default - every pod of that namespace */
   readonly podLabels?: Record<string, string>;
+  /**
+   * Clients outside the cluster by address, e.g. `203.0.113.7/32` (an office, a load balancer's
+   * subnet). Set this or `namespace`. @default - none
+   */
+  readonly cidr?: string;
+  /**
+   * Why the internet may call the service: required when this CIDR, together with the service's
+   * other callers' CIDRs, reaches the internet as the gate judges it (at least a /8 of public IPv4
+   * or a /32 of public IPv6, e.g. `0.0.0.0/0` or its two `/1` halves). For HTTP, prefer `ingress`.
+   * @default - none
+   */
+  readonly reason?: string;
 }
 
 /** Lets this service call something outside its app. */
@@ -153,7 +235,7 @@ type CronJobFields = Pick<HardenedCronJobProps, 'timeZone' | 'concurrencyPolicy'
  */
 // Listed in reverse: the schema (and the list of known fields in a refusal) names the pod's fields first.
 export interface ServiceSpec extends CronJobFields, JobFields, StatefulSetFields, ScaledFields,
-  Omit<HardenedDeploymentProps, 'namespace' | 'name' | 'labels' | 'replicas' | 'autoscaling'> {
+  Omit<HardenedDeploymentProps, 'namespace' | 'name' | 'labels' | 'replicas' | 'autoscaling' | 'apiToken'> {
   /** @default 'Deployment' */
   readonly kind?: WorkloadKind;
   /** Deployment and StatefulSet only: a count for every environment, or one per environment name. @default 1 */
@@ -164,6 +246,21 @@ export interface ServiceSpec extends CronJobFields, JobFields, StatefulSetFields
   readonly calls?: string[];
   /** Destinations outside the app. @default - none (DNS only) */
   readonly egress?: DestinationSpec[];
+  /**
+   * Read access to the Kubernetes API (any kind): the pod gets a projected token bound to the
+   * platform's `apiServer.audience` (one hour), its ServiceAccount a read-only Role (or, with
+   * `scope: "cluster"`, ClusterRole) built in the platform chart, and a NetworkPolicy
+   * `<service>-to-kubernetes-api` to the platform's `apiServer`. Needs `apiServer` in the platform settings.
+   * @default - none: no token, no rights
+   */
+  readonly kubernetesApi?: KubernetesApiRead;
+  /**
+   * Deployment, StatefulSet and DaemonSet with ports: an HTTPS Ingress for the service through one
+   * of the platform's ingress controllers (see HardenedIngress), and the NetworkPolicy that lets
+   * that controller's pods reach the port.
+   * @default - none
+   */
+  readonly ingress?: IngressRouteProps;
 }
 
 /** A declarative app: what `apps/*.ts` export and `main.ts` compiles. */

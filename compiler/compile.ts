@@ -3,14 +3,15 @@ import * as fs from 'fs';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ArgoProject, DefaultDenyNetwork, IHardenedWorkload, ScopedDeployer, TenantNamespace,
+  ArgoProject, DefaultDenyNetwork, HardenedIngress, IHardenedWorkload, ScopedDeployer, TeamAccess, TenantNamespace,
 } from '../constructs';
 import { checkDnsLabel, checkLabels, checkReason } from '../constructs/validate';
 import {
   checkManifests, departuresOf, EXCEPTION_PREFIX, formatFinding, GateResult, GuardrailError, Json, podTemplateOf, readManifests, refuse, RULES, WAIVER_PREFIX,
 } from '../policy';
 import { AppSpec, EnvironmentSpec, IncludeSpec, PlatformSpec, ServiceSpec } from './app-spec';
-import { Platform, resolvePlatform } from './platform';
+import { IngressController, Platform, resolvePlatform } from './platform';
+import { AddressRange, describeReach, internetReach, isInternet, parseCidr, reachesPublic } from '../policy/cidr';
 import { dnsLabelProblem } from '../policy/grammar';
 import { validateAppSpec, validatePlatformSpec } from './spec-validation';
 import { toYaml } from './yaml-output';
@@ -48,6 +49,11 @@ export interface CompileOptions {
    * @default - the header of this repo's own `npm run synth`, naming `apps/`
    */
   readonly source?: string;
+  /**
+   * The instant a person's exec expiry is checked against, by TeamAccess and by the gate.
+   * @default - the real clock
+   */
+  readonly now?: Date;
 }
 
 /**
@@ -78,7 +84,7 @@ export function compile(specs: AppSpec[], platformSpec?: PlatformSpec, options: 
   const owned = claimNamespaces(specs, platform, attempt);
   const platformScope = new Construct(app, 'platform');
   const appsScope = new Construct(app, 'apps');
-  for (const claim of owned) attempt(() => compileApp(platformScope, appsScope, platform!, claim, attempt, sourcePath));
+  for (const claim of owned) attempt(() => compileApp(platformScope, appsScope, platform!, claim, attempt, sourcePath, options.now));
 
   const files: Record<string, string> = {};
   const objects: Record<string, any>[] = [];
@@ -103,7 +109,7 @@ export function compile(specs: AppSpec[], platformSpec?: PlatformSpec, options: 
       });
     }
   }
-  const gate = errors.length === 0 ? checkManifests(objects) : undefined;
+  const gate = errors.length === 0 ? checkManifests(objects, { now: options.now }) : undefined;
   errors.push(...(gate?.failures ?? []).map(formatFinding));
   return errors.length ? { files: {}, objects: [], errors } : { files, objects, errors, gate };
 }
@@ -194,7 +200,7 @@ function claimNamespaces(specs: AppSpec[], platform: Platform, attempt: (fn: () 
 const has = (record: object | undefined, key: string) => record !== null && typeof record === 'object' && Object.prototype.hasOwnProperty.call(record, key);
 
 function compileApp(platformScope: Construct, appsScope: Construct, platform: Platform, owned: OwnedApp, attempt: (fn: () => void) => void,
-  sourcePath: string): void {
+  sourcePath: string, now?: Date): void {
   const { spec, path: appPath } = owned;
   const services = spec.services !== null && typeof spec.services === 'object' ? Object.entries(spec.services) : [];
   if (owned.environments.length === 0) refuse(appPath, 'environments', spec.environments, 'an app needs at least one environment', 'add e.g. environments: { production: {} }');
@@ -202,6 +208,7 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
   // Services refused for their name or a field of another kind: not built, which would only repeat
   // the refusal (or fail inside cdk8s, which takes the name as a construct id).
   const misfits = new Set<string>();
+  const networkMisfits = new Set<string>();
   for (const [name, svc] of services) {
     const path = `${appPath}/services/${name}`;
     if (dnsLabelProblem(name) !== undefined) misfits.add(name);
@@ -223,15 +230,47 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
         if (!owned.environments.some(e => e.name === env)) refuse(path, `replicas.${env}`, svc.replicas, 'names no environment of this app', `use ${owned.environments.map(e => e.name).join(', ')}`);
       });
     }
-    // Checked here too, so that a refusal names the spec's field rather than the policy built from it.
-    (Array.isArray(svc?.callers) ? svc.callers : []).forEach((caller, i) => attempt(() => {
-      checkDnsLabel(path, `callers[${i}].namespace`, caller?.namespace);
-      if (caller?.podLabels !== undefined) checkLabels(path, `callers[${i}].podLabels`, caller.podLabels);
+    // Checked here too, so that a refusal names the spec's field rather than the policy built from it
+    // (whose rules are then not built, which would only repeat the refusal once per environment).
+    const netAttempt = (fn: () => void) => attempt(() => {
+      try {
+        fn();
+      } catch (e) {
+        networkMisfits.add(name);
+        throw e;
+      }
+    });
+    const callers = Array.isArray(svc?.callers) ? svc.callers : [];
+    callers.forEach((caller, i) => netAttempt(() => {
+      if (caller?.cidr !== undefined) {
+        if (caller.namespace !== undefined || caller.podLabels !== undefined) {
+          refuse(path, `callers[${i}]`, caller, 'sets cidr beside namespace or podLabels: a caller is either pods of a namespace or an address range',
+            'split it into two callers');
+        }
+        return;
+      }
+      if (caller?.reason !== undefined) {
+        refuse(path, `callers[${i}].reason`, caller.reason, 'is only for a cidr caller that reaches the internet', 'remove reason');
+      }
+      if (caller?.namespace === undefined) {
+        refuse(path, `callers[${i}]`, caller, 'names no caller: set namespace (pods of another namespace) or cidr (clients by address)',
+          'e.g. { namespace: "monitoring" } or { cidr: "203.0.113.7/32" }');
+      }
+      checkDnsLabel(path, `callers[${i}].namespace`, caller.namespace);
+      if (caller.podLabels !== undefined) checkLabels(path, `callers[${i}].podLabels`, caller.podLabels);
     }));
-    (Array.isArray(svc?.egress) ? svc.egress : []).forEach((dest, i) => attempt(() => {
+    netAttempt(() => checkCidrs(path, 'callers', callers));
+    const egress = Array.isArray(svc?.egress) ? svc.egress : [];
+    egress.forEach((dest, i) => netAttempt(() => {
+      if (dest?.cidr !== undefined && (dest.namespace !== undefined || dest.podLabels !== undefined)) {
+        refuse(path, `egress[${i}]`, dest, 'sets cidr beside namespace or podLabels: a destination is either pods or an address range', 'split it into two destinations');
+      }
       if (dest?.namespace !== undefined) checkDnsLabel(path, `egress[${i}].namespace`, dest.namespace);
       if (dest?.podLabels !== undefined) checkLabels(path, `egress[${i}].podLabels`, dest.podLabels);
     }));
+    netAttempt(() => checkCidrs(path, 'egress', egress));
+    // After the kind's fields: an ingress on a Job is refused there, for its kind.
+    if (svc?.ingress !== undefined && !misfits.has(name)) attempt(() => ingressControllerOf(path, svc, platform));
   }
   const cluster = spec.cluster ?? platform.clusters[0];
   if (!platform.clusters.some(c => c.name === cluster?.name && c.server === cluster?.server)) {
@@ -242,6 +281,8 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
   const platformChart = new ManifestChart(platformScope, spec.name, `platform/${spec.name}.k8s.yaml`);
   const appScope = new Construct(appsScope, spec.name);
   const argoEnvironments: { name: string; namespace: string; serviceAccount: string; path: string }[] = [];
+  // A refusal of a service's ingress is the same in every environment: reported once.
+  const ingressRefusals = new Set<string>();
   for (const { name: env, spec: envSpec, namespace: namespaceName } of owned.environments) {
     const scope = new Construct(platformChart, env);
     const where = `${appPath}/environments/${env}`;
@@ -265,10 +306,17 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
     const ruleNames = new RuleNames();
     for (const [name, svc] of services) {
       const self = deployments.get(name);
-      if (!self) continue;
+      if (!self || networkMisfits.has(name)) continue;
       attempt(() => addNetworkRules(network, ruleNames, name, svc, self, deployments));
+      if (svc.ingress !== undefined) {
+        attempt(() => addIngress(workloads, network, ruleNames, `${appPath}/services/${name}`, svc, self, namespace, platform, spec.name, ingressRefusals));
+      }
     }
     const deployer = new ScopedDeployer(scope, 'Deployer', { namespace, workloads });
+    // People's roles sit beside the deployer in the platform chart, which only the platform team applies.
+    if (envSpec.access !== undefined) {
+      attempt(() => new TeamAccess(scope, 'Access', { namespace, members: envSpec.access!, oidc: platform.oidc, now }));
+    }
     argoEnvironments.push({ name: env, namespace: namespace.name, serviceAccount: deployer.serviceAccountName, path: sourcePath === '.' || sourcePath === '' ? folder : `${sourcePath}/${folder}` });
   }
   new ArgoProject(platformChart, 'ArgoProject', {
@@ -380,6 +428,17 @@ function addNetworkRules(network: DefaultDenyNetwork, names: RuleNames, name: st
   deployments: Map<string, IHardenedWorkload>): void {
   const portsOf = (d: IHardenedWorkload) => d.ports.map(p => ({ port: p.port, protocol: p.protocol }));
   for (const caller of svc.callers ?? []) {
+    if (caller.cidr !== undefined) {
+      network.allowIngress({
+        // A rule name from the CIDR's characters: "203.0.113.7/32" -> "api-from-203-0-113-7-32".
+        name: names.name('ingress', `${name}-from-${caller.cidr.toLowerCase().replace(/[^a-z0-9]/g, '-')}`, `${name}\0cidr\0${caller.cidr}`),
+        podSelector: self.selector,
+        peers: [{ cidr: caller.cidr }],
+        ports: portsOf(self),
+        reason: caller.reason,
+      });
+      continue;
+    }
     network.allowIngress({
       name: names.name('ingress', `${name}-from-${caller.namespace}`, `${name}\0namespace\0${caller.namespace}`),
       podSelector: self.selector,
@@ -403,3 +462,85 @@ function addNetworkRules(network: DefaultDenyNetwork, names: RuleNames, name: st
     });
   }
 }
+
+/**
+ * Refuses, at the spec's own field, a CIDR of `callers` or `egress` that is not one, and CIDRs
+ * that together reach the internet without a reason on each entry that reaches public addresses:
+ * the predicate DefaultDenyNetwork and the gate use (policy/cidr.ts), so that two `/1` halves are
+ * the internet as much as `0.0.0.0/0`. DefaultDenyNetwork judges the namespace's rules together
+ * again when it builds them.
+ */
+function checkCidrs(path: string, list: 'callers' | 'egress', entries: readonly { cidr?: string; reason?: string }[]): void {
+  const ranged: { i: number; ranges: AddressRange[]; reason?: string }[] = [];
+  entries.forEach((entry, i) => {
+    if (entry?.cidr === undefined) return;
+    const parsed = parseCidr(entry.cidr);
+    if (typeof parsed === 'string') refuse(path, `${list}[${i}].cidr`, entry.cidr, `is not a CIDR: ${parsed}`, 'write it like "203.0.113.7/32" or "2001:db8::/48"');
+    ranged.push({ i, ranges: [parsed.range], reason: entry.reason });
+  });
+  const reach = internetReach(ranged.flatMap(r => r.ranges));
+  if (!isInternet(reach)) return;
+  const open = ranged.filter(r => reachesPublic(internetReach(r.ranges)));
+  for (const r of open) {
+    const field = `${list}[${r.i}].reason`;
+    const others = open.filter(o => o !== r).map(o => `${list}[${o.i}].cidr`);
+    if (r.reason === undefined) {
+      refuse(path, field, r.reason, `${others.length ? `together with ${others.join(', ')}, ` : ''}${list}[${r.i}].cidr reaches ${describeReach(reach)}: the internet, which needs a reason`,
+        `narrow the CIDR, or say in ${field} why the internet ${list === 'callers' ? 'must reach this service (for HTTP, prefer ingress)' : 'is needed'}`);
+    }
+    checkReason(path, field, r.reason);
+  }
+}
+
+/** The platform's controller a service's `ingress.className` names, after the checks that hold in every environment. */
+function ingressControllerOf(path: string, svc: ServiceSpec, platform: Platform): IngressController {
+  const className = svc.ingress?.className;
+  if (!Array.isArray(svc.ports) || svc.ports.length === 0) {
+    refuse(path, 'ingress', svc.ingress, 'is set on a service with no ports: there is nothing to route to', 'give the service ports, e.g. [{ name: "http", port: 8080 }], or remove ingress');
+  }
+  if (platform.ingressControllers.length === 0) {
+    refuse(path, 'ingress.className', className, 'names an ingress controller, and the platform settings register none',
+      'register the ingress controller in the platform settings: ingressControllers: [{ className, controller, namespace, podLabels }]');
+  }
+  const controller = platform.ingressControllers.find(c => c.className === className);
+  if (!controller) {
+    refuse(path, 'ingress.className', className, 'is not the class of an ingress controller of the platform',
+      `use one of ${platform.ingressControllers.map(c => `"${c.className}"`).join(', ')}, or register the ingress controller in the platform settings`);
+  }
+  return controller;
+}
+
+/**
+ * The service's HardenedIngress, and the NetworkPolicy that lets the controller's pods reach the
+ * port it routes to. A refusal is rethrown at the spec's `ingress.<field>`, once for all environments.
+ */
+function addIngress(workloads: Construct, network: DefaultDenyNetwork, names: RuleNames, path: string, svc: ServiceSpec, self: IHardenedWorkload,
+  namespace: TenantNamespace, platform: Platform, app: string, reported: Set<string>): void {
+  let controller: IngressController;
+  try {
+    controller = ingressControllerOf(path, svc, platform);
+  } catch (e) {
+    if (e instanceof GuardrailError) return; // refused once already, with the service's other checks
+    throw e;
+  }
+  let ingress: HardenedIngress;
+  try {
+    ingress = new HardenedIngress(workloads, `Ingress.${self.name}`, {
+      ...svc.ingress!, namespace, service: self, controller: controller.controller, entryPoint: controller.entryPoint,
+      labels: { 'app.kubernetes.io/part-of': app },
+    });
+  } catch (e) {
+    if (!(e instanceof GuardrailError)) throw e;
+    const key = `${e.field}\0${e.problem}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    refuse(path, e.field === 'service' ? 'ports' : `ingress.${e.field}`, e.value, e.problem, e.fix);
+  }
+  network.allowIngress({
+    name: names.name('ingress', `${self.name}-from-ingress`, `${self.name}\0ingress\0${controller.className}`),
+    podSelector: self.selector,
+    peers: [{ namespace: controller.namespace, podLabels: controller.podLabels }],
+    ports: [{ port: ingress.route.port.containerPort, protocol: 'TCP' }],
+  });
+}
+

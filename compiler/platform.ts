@@ -1,13 +1,30 @@
 import { ArgoCluster, ARGO_IN_CLUSTER } from '../constructs/argo-project';
-import { checkDnsLabel } from '../constructs/validate';
+import { checkOidcPrefixes, OidcPrefixes } from '../constructs/team-access';
+import { checkEntryPoint, IngressControllerKind, INGRESS_CONTROLLER_KINDS } from '../constructs/hardened-ingress';
+import { checkDnsLabel, checkLabels, checkOneOf } from '../constructs/validate';
 import { DEFAULT_ARGO_NAMESPACE, refuse } from '../policy';
-import { PlatformSpec } from './app-spec';
+import { dnsSubdomainProblem } from '../policy/grammar';
+import { IngressControllerSpec, PlatformSpec } from './app-spec';
+
+/** An ingress controller of the platform, checked, with its defaults applied. */
+export interface IngressController {
+  readonly className: string;
+  readonly controller: IngressControllerKind;
+  readonly namespace: string;
+  readonly podLabels?: Record<string, string>;
+  /** Traefik's HTTPS entry point; undefined for ingress-nginx. */
+  readonly entryPoint?: string;
+}
 
 /** The platform settings with their defaults applied: what compile checks every app against. */
 export interface Platform {
   readonly argoNamespace: string;
   readonly project: string;
   readonly clusters: readonly ArgoCluster[];
+  /** The API server's OIDC prefixes, checked. */
+  readonly oidc: OidcPrefixes;
+  /** The ingress controllers a service's `ingress.className` may name. */
+  readonly ingressControllers: readonly IngressController[];
   /** Why `namespace` is not an app's to claim, or `undefined` when it may be. */
   reservedNamespace(namespace: string): string | undefined;
   /** Why `project` is not an app's AppProject name, or `undefined` when it may be. */
@@ -31,24 +48,57 @@ export function resolvePlatform(spec: PlatformSpec = {}): Platform {
       refuse(WHERE, `clusters[${i}]`, c, 'repeats the name or server of another cluster', 'list each registered cluster once');
     }
   });
-  const patterns = [...ALWAYS_RESERVED, argoNamespace, ...(spec.reservedNamespaces ?? []).map((ns, i) => {
+  const ingressControllers = checkIngressControllers(spec.ingressControllers);
+  // The controllers' namespaces are reserved: pods there are trusted callers of every exposed service.
+  const controllerNamespaces = ingressControllers.map(c => c.namespace);
+  const patterns = [...ALWAYS_RESERVED, argoNamespace, ...controllerNamespaces, ...(spec.reservedNamespaces ?? []).map((ns, i) => {
     const field = `reservedNamespaces[${i}]`;
     checkDnsLabel(WHERE, field, typeof ns === 'string' && ns.endsWith('*') ? `${ns.slice(0, -1)}x` : ns);
     return ns;
   })];
   const projects = ['default', project, ...(spec.reservedProjects ?? []).map((p, i) => checkDnsLabel(WHERE, `reservedProjects[${i}]`, p))];
+  const oidc = checkOidcPrefixes(WHERE, 'oidc', spec.oidc);
   return {
     argoNamespace,
     project,
     clusters,
+    oidc,
+    ingressControllers,
     reservedNamespace: namespace => {
       const hit = patterns.find(p => (p.endsWith('*') ? namespace.startsWith(p.slice(0, -1)) : namespace === p));
       if (hit === undefined) return undefined;
       if (hit === argoNamespace) return 'is the namespace Argo CD runs in';
+      if (controllerNamespaces.includes(hit)) return `is the namespace of the ingress controller ${ingressControllers.find(c => c.namespace === hit)!.className}`;
       return ALWAYS_RESERVED.includes(hit) ? `is a namespace of the cluster itself (${hit})` : `is reserved by the platform settings (${hit})`;
     },
     reservedProject: name => (projects.includes(name)
       ? (name === project ? 'is the platform team\'s own AppProject' : name === 'default' ? 'is Argo CD\'s default AppProject, which trusts every repo' : 'is reserved by the platform settings')
       : undefined),
   };
+}
+
+function checkIngressControllers(controllers: IngressControllerSpec[] | undefined): IngressController[] {
+  if (controllers === undefined) return [];
+  if (!Array.isArray(controllers)) {
+    refuse(WHERE, 'ingressControllers', controllers, 'must be a list', 'list the controllers, e.g. [{ className: "nginx", controller: "ingress-nginx", namespace: "ingress-nginx" }]');
+  }
+  return controllers.map((c, i) => {
+    const field = `ingressControllers[${i}]`;
+    if (typeof c?.className !== 'string' || dnsSubdomainProblem(c.className) !== undefined) {
+      refuse(WHERE, `${field}.className`, c?.className, 'must be an IngressClass name (a DNS-1123 subdomain)', 'give the IngressClass name, e.g. "nginx"');
+    }
+    if (controllers.findIndex(o => o?.className === c.className) !== i) {
+      refuse(WHERE, `${field}.className`, c.className, 'repeats the class of another controller', 'list each IngressClass once');
+    }
+    const controller = checkOneOf(WHERE, `${field}.controller`, c.controller, INGRESS_CONTROLLER_KINDS);
+    const namespace = checkDnsLabel(WHERE, `${field}.namespace`, c.namespace);
+    if (c.podLabels !== undefined && Object.keys(checkLabels(WHERE, `${field}.podLabels`, c.podLabels)).length === 0) {
+      refuse(WHERE, `${field}.podLabels`, c.podLabels, 'must hold at least one label', 'leave it out to mean every pod of the namespace');
+    }
+    if (c.entryPoint !== undefined && controller !== 'traefik') {
+      refuse(WHERE, `${field}.entryPoint`, c.entryPoint, `is Traefik's; ${controller} has no entry points`, 'leave entryPoint out');
+    }
+    const entryPoint = controller === 'traefik' ? checkEntryPoint(WHERE, `${field}.entryPoint`, c.entryPoint ?? 'websecure') : undefined;
+    return { className: c.className, controller, namespace, podLabels: c.podLabels, entryPoint };
+  });
 }

@@ -12,6 +12,8 @@ export interface SecurityReport {
   readonly serviceAccounts: ServiceAccountEntry[];
   readonly namespaces: NamespaceEntry[];
   readonly appProjects: AppProjectEntry[];
+  /** Every Ingress: what it serves, with which certificate, to whom. */
+  readonly ingresses: IngressEntry[];
   /** Unwaived warnings and waived findings; unwaived errors never reach a written report. */
   readonly findings: Finding[];
   /** Every exception and waiver, with the rules it relaxes and how many findings it excuses. */
@@ -41,6 +43,22 @@ export interface NamespaceEntry {
   readonly podSecurity: { enforce: string; audit: string; warn: string };
   readonly defaultDeny: { ingress: boolean; egress: boolean };
   readonly allows: { policy: string; direction: string; pods: string; peers: string[]; ports: string[] }[];
+}
+
+export interface IngressEntry {
+  /** `namespace/name`. */
+  readonly ingress: string;
+  /** `spec.ingressClassName`, or `none` (the cluster's default class). */
+  readonly className: string;
+  readonly hosts: string[];
+  /** Per tls entry, its Secret and hosts; and the cert-manager issuer when an annotation names one. */
+  readonly tls: string[];
+  /** The annotations that redirect HTTP to HTTPS (or keep the route on HTTPS), as written; `controller default` when none. */
+  readonly redirect: string;
+  /** The client allow-list, or `every client`. */
+  readonly sourceRanges: string[];
+  /** `host/path -> service:port` for every path, and the default backend. */
+  readonly backends: string[];
 }
 
 export interface AppProjectEntry {
@@ -171,6 +189,8 @@ export function buildReport(objects: Json[], gate: GateResult, options: ReportOp
     clusterResources: ((p.spec?.clusterResourceWhitelist ?? []) as Json[]).map(k => `${k.kind}.${k.group}`),
   }));
 
+  const ingresses = ctx.ofKind('Ingress').map(ingressEntry);
+
   const findings = [...gate.warnings, ...gate.waived];
   return {
     summary: {
@@ -184,7 +204,36 @@ export function buildReport(objects: Json[], gate: GateResult, options: ReportOp
       departures: gate.departures.length,
       warnings: gate.warnings.length,
     },
-    workloads, serviceAccounts, namespaces, appProjects, findings, departures: gate.departures,
+    workloads, serviceAccounts, namespaces, appProjects, ingresses, findings, departures: gate.departures,
+  };
+}
+
+const NGINX = 'nginx.ingress.kubernetes.io/';
+const TRAEFIK = 'traefik.ingress.kubernetes.io/';
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v : []);
+
+/** An Ingress as the report lists it; fields as written (the gate judges them), shown as strings. */
+function ingressEntry(ingress: Json): IngressEntry {
+  const annotations: Json = ingress.metadata?.annotations !== null && typeof ingress.metadata?.annotations === 'object' ? ingress.metadata.annotations : {};
+  const spec: Json = ingress.spec ?? {};
+  const rules = list(spec.rules);
+  const issuer = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'].filter(k => annotations[k] !== undefined)
+    .map(k => `issued by ${k === 'cert-manager.io/issuer' ? 'Issuer' : 'ClusterIssuer'} ${String(annotations[k])}`);
+  const redirect = [`${NGINX}ssl-redirect`, `${NGINX}force-ssl-redirect`, `${TRAEFIK}router.entrypoints`, `${TRAEFIK}router.tls`]
+    .filter(k => annotations[k] !== undefined).map(k => `${k.split('/')[1]}: ${String(annotations[k])}`);
+  const ranges = annotations[`${NGINX}allowlist-source-range`] ?? annotations[`${NGINX}whitelist-source-range`];
+  const backend = (b: Json | undefined) => (b?.service ? `${b.service.name}:${b.service.port?.name ?? b.service.port?.number}` : b?.resource ? `${b.resource.kind} ${b.resource.name}` : 'nothing');
+  return {
+    ingress: `${namespaceOf(ingress)}/${ingress.metadata?.name}`,
+    className: spec.ingressClassName === undefined ? 'none' : String(spec.ingressClassName),
+    hosts: rules.map(r => (r?.host === undefined || r?.host === '' ? '(every host)' : String(r.host))),
+    tls: [...list(spec.tls).map(t => `${t?.secretName === undefined ? 'no Secret' : `Secret ${t.secretName}`} for ${list(t?.hosts).join(', ') || 'no host'}`), ...issuer],
+    redirect: redirect.join(', ') || 'controller default',
+    sourceRanges: ranges === undefined ? ['every client'] : String(ranges).split(','),
+    backends: [
+      ...rules.flatMap(r => list(r?.http?.paths).map(p => `${r?.host || '*'}${p?.path ?? ''} -> ${backend(p?.backend)}`)),
+      ...(spec.defaultBackend ? [`default -> ${backend(spec.defaultBackend)}`] : []),
+    ],
   };
 }
 
@@ -263,6 +312,15 @@ export function renderMarkdown(report: SecurityReport): string {
     '',
     table(['namespace', 'policy', 'direction', 'pods', 'peers', 'ports'], report.namespaces.flatMap(n => n.allows.map(a =>
       [n.namespace, a.policy, a.direction, a.pods, lines(a.peers), a.ports.join(', ')]))),
+    '',
+    '## Ingress',
+    '',
+    'Every Ingress: the hosts it serves, the certificate of each, how plain HTTP is kept off, who may connect and where it routes.',
+    '',
+    ...(report.ingresses.length
+      ? [table(['ingress', 'class', 'hosts', 'TLS', 'redirect', 'source ranges', 'backends'], report.ingresses.map(i =>
+        [i.ingress, i.className, lines(i.hosts), i.tls.length ? lines(i.tls) : ours('**none**'), i.redirect, lines(i.sourceRanges), lines(i.backends)]))]
+      : ['None.']),
     '',
     '## ArgoCD projects',
     '',

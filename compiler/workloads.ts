@@ -14,6 +14,7 @@ const KIND_FIELDS: Readonly<Record<string, readonly WorkloadKind[]>> = {
   autoscaling: ['Deployment', 'StatefulSet'],
   ports: ['Deployment', 'StatefulSet', 'DaemonSet'],
   callers: ['Deployment', 'StatefulSet', 'DaemonSet'],
+  ingress: ['Deployment', 'StatefulSet', 'DaemonSet'],
   volumeClaimTemplates: ['StatefulSet'],
   podManagementPolicy: ['StatefulSet'],
   backoffLimit: ['Job', 'CronJob'],
@@ -37,6 +38,7 @@ const WHY_NOT: Readonly<Record<string, Partial<Record<WorkloadKind, string>>>> =
   },
   ports: { Job: 'a Job has no Service and nothing calls it', CronJob: 'a CronJob has no Service and nothing calls it' },
   callers: { Job: 'a Job listens on no port, so nothing can call it', CronJob: 'a CronJob listens on no port, so nothing can call it' },
+  ingress: { Job: 'a Job listens on no port, so no Ingress can route to it', CronJob: 'a CronJob listens on no port, so no Ingress can route to it' },
 };
 
 /** The service's kind, checked. */
@@ -76,7 +78,7 @@ export function checkKindInEnvironment(path: string, kind: WorkloadKind, env: st
 /** The service's workload construct in one environment. */
 export function buildWorkload(scope: Construct, name: string, svc: ServiceSpec, kind: WorkloadKind, env: string, namespace: ITenantNamespace,
   labels: Record<string, string>): IHardenedWorkload {
-  const { kind: _kind, replicas, callers: _callers, calls: _calls, egress: _egress, ...rest } = svc;
+  const { kind: _kind, replicas, callers: _callers, calls: _calls, egress: _egress, ingress: _ingress, ...rest } = svc;
   const common = { ...rest, namespace, labels };
   const count = typeof replicas === 'object' ? (Object.hasOwn(replicas, env) ? replicas[env] : 1) : replicas;
   switch (kind) {

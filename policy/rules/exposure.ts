@@ -34,6 +34,29 @@ function tlsCovers(pattern: unknown, host: string): boolean {
   return p.startsWith('*.') && h.endsWith(p.slice(1)) && !h.slice(0, -p.length + 1).includes('.');
 }
 
+/** The values Go's strconv.ParseBool reads as true, as ingress-nginx and Traefik read their boolean annotations. */
+const GO_TRUE = ['1', 't', 'T', 'true', 'TRUE', 'True'];
+const GO_FALSE = ['0', 'f', 'F', 'false', 'FALSE', 'False'];
+
+/**
+ * Annotations that switch HTTPS off for an Ingress: ingress-nginx's `ssl-redirect` and Traefik's
+ * `router.tls`. Only a value Go reads as true passes: a false spelling switches it off, and any
+ * other (`no`, `off`, a YAML 1.1 boolean that is no string) is ignored by the controller, which
+ * then falls back to its own configuration, which the gate cannot see.
+ */
+const HTTPS_SWITCHES = ['nginx.ingress.kubernetes.io/ssl-redirect', 'traefik.ingress.kubernetes.io/router.tls'];
+
+function redirectOff(ingress: Json): RuleViolation[] {
+  const annotations = own(own(ingress, 'metadata'), 'annotations');
+  return HTTPS_SWITCHES.filter(key => own(annotations, key) !== undefined).flatMap((key): RuleViolation[] => {
+    const value = own(annotations, key);
+    if (typeof value === 'string' && GO_TRUE.includes(value)) return [];
+    const what = typeof value === 'string' && GO_FALSE.includes(value) ? 'switches HTTPS off'
+      : 'is not a value the controller reads as true or false, so it falls back to its own configuration';
+    return [{ object: ingress, field: `metadata.annotations.${key}`, message: `${key}: ${show(value)} ${what}` }];
+  });
+}
+
 export const EXPOSURE_RULES: Rule[] = [
   {
     id: 'exposure.external-ips', family: 'exposure', severity: 'error', waivable: false,
@@ -78,20 +101,50 @@ export const EXPOSURE_RULES: Rule[] = [
     }),
   },
   {
-    id: 'exposure.ingress-tls', family: 'exposure', severity: 'warning', title: 'Ingresses serve their hosts over TLS',
-    fix: 'add spec.tls listing every host of the rules, with its certificate Secret (e.g. from cert-manager)',
+    id: 'exposure.ingress-tls', family: 'exposure', severity: 'error',
+    title: 'Ingresses serve every host over TLS with its own certificate, and do not switch the HTTPS redirect off',
+    fix: 'list every rule host in spec.tls with the secretName of its certificate (cert-manager writes it from its annotation, into that Secret), '
+      + 'give every rule a host, drop spec.defaultBackend and leave ssl-redirect on (HardenedIngress does all of this); '
+      + 'a platform Ingress whose TLS ends in front of the controller waives this rule with its reason',
     check: ctx => ctx.ofKind('Ingress').flatMap((ingress): RuleViolation[] => {
       const spec = own(ingress, 'spec');
+      const found: RuleViolation[] = redirectOff(ingress);
+      const at = (field: string, message: string) => found.push({ object: ingress, field, message });
+      if (!absent(own(spec, 'defaultBackend'))) {
+        at('spec.defaultBackend', 'a default backend answers every host name no rule names, with no certificate of its own');
+      }
       const tls = own(spec, 'tls');
-      if (absent(tls) || (Array.isArray(tls) && tls.length === 0)) return [{ object: ingress, field: 'spec.tls', message: 'the Ingress serves plain HTTP' }];
-      if (!Array.isArray(tls)) return [{ object: ingress, field: 'spec.tls', message: `cannot judge tls ${show(tls)}: it must be a list` }];
-      const patterns = tls.flatMap(t => (Array.isArray(own(t, 'hosts')) ? own(t, 'hosts') as unknown[] : []));
       const rules = own(spec, 'rules');
-      return (Array.isArray(rules) ? rules : []).flatMap((r, i): RuleViolation[] => {
+      if (!absent(rules) && !Array.isArray(rules)) at('spec.rules', `cannot judge rules ${show(rules)}: it must be a list`);
+      const ruleList = Array.isArray(rules) ? rules : [];
+      ruleList.forEach((r, i) => {
         const host = own(r, 'host');
-        if (typeof host !== 'string' || host === '' || patterns.some(p => tlsCovers(p, host))) return [];
-        return [{ object: ingress, field: `spec.rules[${i}].host`, message: `${host} is not among the tls hosts, so it is served without its certificate` }];
+        if (absent(host) || host === '') at(`spec.rules[${i}]`, 'a rule without a host answers every host name, with no certificate of its own');
       });
+      if (absent(tls) || (Array.isArray(tls) && tls.length === 0)) {
+        at('spec.tls', 'the Ingress serves plain HTTP');
+        return found;
+      }
+      if (!Array.isArray(tls)) {
+        at('spec.tls', `cannot judge tls ${show(tls)}: it must be a list`);
+        return found;
+      }
+      tls.forEach((t, j) => {
+        const hosts = own(t, 'hosts');
+        const secret = own(t, 'secretName');
+        if (!Array.isArray(hosts) || hosts.length === 0) at(`spec.tls[${j}].hosts`, 'a tls entry without hosts covers no host');
+        // cert-manager skips such an entry too ("must specify a secretName"): without one, the
+        // controller serves its default certificate, which is not this host's.
+        if (typeof secret !== 'string' || secret === '') at(`spec.tls[${j}].secretName`, `the tls entry names no certificate Secret (got ${show(secret)}), so the controller serves its default certificate`);
+      });
+      const patterns = tls.flatMap(t => (Array.isArray(own(t, 'hosts')) ? own(t, 'hosts') as unknown[] : []));
+      ruleList.forEach((r, i) => {
+        const host = own(r, 'host');
+        if (absent(host) || host === '') return;
+        if (typeof host !== 'string') at(`spec.rules[${i}].host`, `cannot judge host ${show(host)}: it must be a string`);
+        else if (!patterns.some(p => tlsCovers(p, host))) at(`spec.rules[${i}].host`, `${host} is not among the tls hosts, so it is served without its certificate`);
+      });
+      return found;
     }),
   },
 ];
