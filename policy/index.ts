@@ -14,4 +14,5 @@ export { deniesAll } from './rules/network';
 export * from './reader';
 export * from './departures';
 export * from './secret-sources';
+export * from './secret-sources';
 export * from './expiry';
