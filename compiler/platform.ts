@@ -1,10 +1,11 @@
 import { ArgoCluster, ARGO_IN_CLUSTER } from '../constructs/argo-project';
 import { checkOidcPrefixes, OidcPrefixes } from '../constructs/team-access';
 import { checkEntryPoint, IngressControllerKind, INGRESS_CONTROLLER_KINDS } from '../constructs/hardened-ingress';
-import { checkDnsLabel, checkLabels, checkOneOf } from '../constructs/validate';
+import { checkDnsLabel, checkInteger, checkLabels, checkOneOf } from '../constructs/validate';
 import { DEFAULT_ARGO_NAMESPACE, refuse } from '../policy';
 import { dnsSubdomainProblem } from '../policy/grammar';
-import { IngressControllerSpec, PlatformSpec } from './app-spec';
+import { ApiServerSpec, IngressControllerSpec, PlatformSpec } from './app-spec';
+import { describeReach, internetReach, isInternet, parseCidr } from '../policy/cidr';
 
 /** An ingress controller of the platform, checked, with its defaults applied. */
 export interface IngressController {
@@ -16,6 +17,18 @@ export interface IngressController {
   readonly entryPoint?: string;
 }
 
+/** {@link ApiServerSpec}, checked, with its defaults applied. */
+export interface ApiServer {
+  readonly cidrs: readonly string[];
+  readonly ports: readonly number[];
+  readonly audience: string;
+}
+
+/** The issuer, and so the default API audience, of kubeadm, kind and k3s clusters. */
+export const DEFAULT_API_AUDIENCE = 'https://kubernetes.default.svc.cluster.local';
+/** The `kubernetes` Service's port and the API server's own (kubeadm): policy may be judged before or after the Service's DNAT. */
+export const DEFAULT_API_PORTS: readonly number[] = [443, 6443];
+
 /** The platform settings with their defaults applied: what compile checks every app against. */
 export interface Platform {
   readonly argoNamespace: string;
@@ -25,6 +38,8 @@ export interface Platform {
   readonly oidc: OidcPrefixes;
   /** The ingress controllers a service's `ingress.className` may name. */
   readonly ingressControllers: readonly IngressController[];
+  /** The API server as a network peer, and its tokens' audience; undefined when the settings name none. */
+  readonly apiServer?: ApiServer;
   /** Why `namespace` is not an app's to claim, or `undefined` when it may be. */
   reservedNamespace(namespace: string): string | undefined;
   /** Why `project` is not an app's AppProject name, or `undefined` when it may be. */
@@ -58,12 +73,14 @@ export function resolvePlatform(spec: PlatformSpec = {}): Platform {
   })];
   const projects = ['default', project, ...(spec.reservedProjects ?? []).map((p, i) => checkDnsLabel(WHERE, `reservedProjects[${i}]`, p))];
   const oidc = checkOidcPrefixes(WHERE, 'oidc', spec.oidc);
+  const apiServer = spec.apiServer === undefined ? undefined : checkApiServer(spec.apiServer);
   return {
     argoNamespace,
     project,
     clusters,
     oidc,
     ingressControllers,
+    apiServer,
     reservedNamespace: namespace => {
       const hit = patterns.find(p => (p.endsWith('*') ? namespace.startsWith(p.slice(0, -1)) : namespace === p));
       if (hit === undefined) return undefined;
@@ -101,4 +118,37 @@ function checkIngressControllers(controllers: IngressControllerSpec[] | undefine
     const entryPoint = controller === 'traefik' ? checkEntryPoint(WHERE, `${field}.entryPoint`, c.entryPoint ?? 'websecure') : undefined;
     return { className: c.className, controller, namespace, podLabels: c.podLabels, entryPoint };
   });
+}
+
+function checkApiServer(spec: ApiServerSpec): ApiServer {
+  const field = 'apiServer';
+  if (spec === null || typeof spec !== 'object') refuse(WHERE, field, spec, 'must be { cidrs, ports?, audience? }', 'e.g. apiServer: { cidrs: ["10.96.0.1/32", "192.168.1.10/32"] }');
+  const cidrs = spec.cidrs;
+  if (!Array.isArray(cidrs) || cidrs.length === 0) {
+    refuse(WHERE, `${field}.cidrs`, cidrs, 'must list the API server\'s addresses', 'list the kubernetes Service\'s ClusterIP and its endpoints, e.g. ["10.96.0.1/32", "192.168.1.10/32"]');
+  }
+  const ranges = cidrs.map((cidr, i) => {
+    const parsed = parseCidr(cidr);
+    if (typeof parsed === 'string') refuse(WHERE, `${field}.cidrs[${i}]`, cidr, `is not a CIDR: ${parsed}`, 'write it like "10.96.0.1/32"');
+    if (cidrs.indexOf(cidr) !== i) refuse(WHERE, `${field}.cidrs[${i}]`, cidr, 'is listed twice', 'list each CIDR once');
+    return parsed.range;
+  });
+  // Judged together, as the gate judges a policy's CIDRs: two halves are the whole internet too.
+  const reach = internetReach(ranges);
+  if (isInternet(reach)) {
+    refuse(WHERE, `${field}.cidrs`, cidrs, `together reach ${describeReach(reach)}: the internet, which every service that reads the API would then reach on the API ports`,
+      'list the API server\'s own addresses, e.g. "10.96.0.1/32" and each control-plane node\'s /32');
+  }
+  const ports = spec.ports ?? DEFAULT_API_PORTS;
+  if (!Array.isArray(ports) || ports.length === 0) refuse(WHERE, `${field}.ports`, ports, 'must list at least one port', 'leave it out for [443, 6443]');
+  ports.forEach((p, i) => {
+    checkInteger(WHERE, `${field}.ports[${i}]`, p, 1, 65535);
+    if (ports.indexOf(p) !== i) refuse(WHERE, `${field}.ports[${i}]`, p, 'is listed twice', 'list each port once');
+  });
+  const audience = spec.audience ?? DEFAULT_API_AUDIENCE;
+  if (typeof audience !== 'string' || audience === '' || /[\s\p{C}]/u.test(audience)) {
+    refuse(WHERE, `${field}.audience`, audience, 'must be a non-empty audience without spaces or control characters',
+      'give the aud claim of a token from `kubectl create token default`, or leave it out for "https://kubernetes.default.svc.cluster.local"');
+  }
+  return { cidrs: [...cidrs], ports: [...ports], audience };
 }

@@ -12,6 +12,8 @@ import { checkPrivileges, PrivilegedExceptions, withPrivileges } from './pod-pri
 import { ITenantNamespace } from './tenant-namespace';
 import { checkExtraContainers, containerNames, PodContainersProps } from './pod-containers';
 import { checkPodFiles, PodFilesProps } from './pod-files';
+import { API_TOKEN_VOLUME, ApiTokenProps, checkApiToken } from './pod-api-token';
+import { SERVICE_ACCOUNT_MOUNT } from '../policy/api-access';
 import { extendedResources, podScheduling, PodSchedulingProps, withExtended } from './pod-scheduling';
 import { checkDnsLabel, checkInteger, checkLabels, checkQuantity, checkReason, checkString } from './validate';
 
@@ -164,6 +166,14 @@ export interface HardenedPodProps extends ContainerProps, PodContainersProps, Po
   readonly exceptions?: WorkloadExceptions;
   /** Extra labels for every object, e.g. `app.kubernetes.io/part-of`. @default - none */
   readonly labels?: Record<string, string>;
+  /**
+   * A projected API token for the main container, bound to an audience and a short expiry, mounted
+   * read-only at /var/run/secrets/kubernetes.io/serviceaccount (where client-go looks); the legacy
+   * token stays off. Its reason is written as the exception `kubernetes-api`. The rights come from
+   * RBAC bound to the workload's ServiceAccount (see KubernetesApiAccess).
+   * @default - no token
+   */
+  readonly apiToken?: ApiTokenProps;
 }
 
 /** What every hardened workload construct tells about itself, for Services and NetworkPolicies. */
@@ -248,8 +258,11 @@ export class HardenedPod {
     const fsGroup = checkInteger(scope, 'fsGroup', props.fsGroup ?? DEFAULT_ID, 1, MAX_ID);
 
     const exceptions = checkExceptions(scope, props.exceptions ?? {}, props.namespace, this.ports.length > 0);
+    const token = checkApiToken(scope, props.apiToken);
     this.podSecurityNeeded = exceptions.level;
-    this.annotations = nonEmpty(exceptions.annotations);
+    this.annotations = nonEmpty({ ...exceptions.annotations, ...token?.annotations });
+    const tooLarge = token && annotationsSizeProblem(this.annotations!);
+    if (tooLarge) refuse(scope, 'apiToken.reason', '<reason>', `with the exceptions' reasons, ${tooLarge}`, 'say why in a sentence or two');
     const runAsRoot = exceptions.annotations[`${EXCEPTION_PREFIX}run-as-root`] !== undefined;
     const readOnlyRoot = exceptions.annotations[`${EXCEPTION_PREFIX}writable-root-filesystem`] === undefined;
 
@@ -257,8 +270,15 @@ export class HardenedPod {
     this.labels = { ...checkLabels(scope, 'labels', props.labels ?? {}), ...this.selector, ...MANAGED_BY };
     const writable = checkWritablePaths(scope, props.writablePaths ?? [{ path: '/tmp' }]);
     const extraMounts = checkVolumeMounts(scope, shape.volumeMounts ?? [], writable);
+    if (token) {
+      const clash = [...writable.map(w => ({ name: w.name, path: w.path, field: 'writablePaths' })), ...extraMounts.map(m => ({ name: m.name, path: m.mountPath, field: 'volumeClaimTemplates' }))]
+        .find(m => m.path === SERVICE_ACCOUNT_MOUNT || m.name === API_TOKEN_VOLUME);
+      if (clash) {
+        refuse(scope, clash.field, clash.path, `is where the API token is mounted (${SERVICE_ACCOUNT_MOUNT}, volume ${API_TOKEN_VOLUME})`, 'mount it at another path and give it another name');
+      }
+    }
     const files = checkPodFiles(scope, props, this.name, containerNames(this.name, props),
-      [...writable, ...extraMounts.map(m => ({ name: m.name, path: m.mountPath }))]);
+      [...writable, ...extraMounts.map(m => ({ name: m.name, path: m.mountPath })), ...token ? [{ name: API_TOKEN_VOLUME, path: SERVICE_ACCOUNT_MOUNT }] : []]);
 
     this.serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
       metadata: this.metadata(),
@@ -279,7 +299,7 @@ export class HardenedPod {
     };
     const extra = checkExtraContainers(scope, props, {
       main: this.name, securityContext, runsToCompletion: shape.restartPolicy !== undefined, mounts: files.mounts,
-      volumeNames: new Set([...writable.map(w => w.name), ...extraMounts.map(m => m.name), ...files.volumes.map(v => v.name)]),
+      volumeNames: new Set([...writable.map(w => w.name), ...extraMounts.map(m => m.name), ...files.volumes.map(v => v.name), ...token ? [API_TOKEN_VOLUME] : []]),
     });
     const probes = props.probes ?? {};
     const readiness = probes.readiness ?? (this.ports.length ? { tcpSocket: { port: this.ports[0].name } } : undefined);
@@ -315,13 +335,13 @@ export class HardenedPod {
           envFrom: checkEnvFrom(scope, props.envFrom ?? []),
           resources: withExtended(checkResources(scope, props.resources ?? {}), extendedResources(scope, 'resources.extended', props.resources?.extended)),
           securityContext,
-          volumeMounts: [...writable.map(w => ({ name: w.name, mountPath: w.path })), ...extraMounts, ...files.mounts.get(this.name) ?? []],
+          volumeMounts: [...writable.map(w => ({ name: w.name, mountPath: w.path })), ...extraMounts, ...files.mounts.get(this.name) ?? [], ...token ? [token.mount] : []],
           readinessProbe: readiness && toProbe(scope, 'probes.readiness', readiness, this.ports),
           livenessProbe: probes.liveness && toProbe(scope, 'probes.liveness', probes.liveness, this.ports),
           startupProbe: probes.startup && toProbe(scope, 'probes.startup', probes.startup, this.ports),
         }, ...extra.containers],
         ...(extra.initContainers.length ? { initContainers: extra.initContainers } : {}),
-        volumes: [...writable.map(w => ({ name: w.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(w.sizeLimit) } })), ...files.volumes, ...extra.volumes],
+        volumes: [...writable.map(w => ({ name: w.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(w.sizeLimit) } })), ...files.volumes, ...extra.volumes, ...token ? [token.volume] : []],
       },
     }, exceptions.privileges);
   }

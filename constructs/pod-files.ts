@@ -233,7 +233,7 @@ function checkSources(scope: Construct, field: string, sources: unknown, contain
     const at = `${field}[${i}]`;
     if (s?.serviceAccountToken !== undefined) {
       refuse(scope, `${at}.serviceAccountToken`, '<token request>', 'asks for a service account token, which these pods run without',
-        'remove it; a workload that must call the Kubernetes API needs a platform-reviewed exception, not a token by hand');
+        'remove it; a service that must read the Kubernetes API asks for kubernetesApi (or a HardenedPod for apiToken), which projects a bound token and writes its reason');
     }
     const kinds = (['secret', 'configMap', 'downwardAPI'] as const).filter(k => s?.[k] !== undefined);
     if (kinds.length !== 1 || Object.keys(s).length !== 1) {

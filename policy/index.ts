@@ -13,6 +13,6 @@ export * from './rule';
 export { deniesAll } from './rules/network';
 export * from './reader';
 export * from './departures';
-export * from './secret-sources';
+export * from './api-access';
 export * from './secret-sources';
 export * from './expiry';

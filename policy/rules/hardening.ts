@@ -1,5 +1,6 @@
 import { ContainerRef, Json, ManifestContext, podTemplateOf, podTemplatePath, PodTemplate } from '../model';
 import { Rule } from '../rule';
+import { KUBERNETES_API_EXCEPTION, MAX_TOKEN_EXPIRATION, MIN_TOKEN_EXPIRATION } from '../api-access';
 
 /**
  * Hardening beyond Pod Security: what our constructs do by default (non-root, no added
@@ -68,11 +69,20 @@ export const HARDENING_RULES: Rule[] = [
   },
   {
     id: 'hardening.token-automount', family: 'hardening', severity: 'error', title: 'no service account token unless needed',
-    fix: 'set automountServiceAccountToken: false on the pod (and on its ServiceAccount)',
+    fix: 'set automountServiceAccountToken: false on the pod (and on its ServiceAccount); a service that reads the API asks for kubernetesApi, '
+      + `which projects a token with an audience and an expiry of ${MIN_TOKEN_EXPIRATION} to ${MAX_TOKEN_EXPIRATION} seconds and writes the exception ${KUBERNETES_API_EXCEPTION} with its reason`,
     check: ctx => ctx.pods.flatMap(pod => [
       ...(automounts(ctx, pod) ? [{ object: pod.object, field: `${pod.specPath}.automountServiceAccountToken`, message: 'pods get an API token they do not need' }] : []),
       // The same token, asked for by hand: automountServiceAccountToken: false does not stop it.
-      ...projectedTokens(pod).map(field => ({ object: pod.object, field, message: 'a projected volume mounts a service account token' })),
+      // Only a token bound to an audience and a short expiry is the shape the kubernetes-api
+      // exception excuses (its subject); any other stays a finding whatever the annotations say.
+      ...projectedTokens(pod).map(({ field, token }) => {
+        const problem = tokenProblem(token);
+        return problem === undefined
+          ? { object: pod.object, field, subject: KUBERNETES_API_EXCEPTION,
+            message: `a projected volume mounts a service account token (audience ${JSON.stringify(token.audience)}, ${token.expirationSeconds} s), which needs the exception ${KUBERNETES_API_EXCEPTION} with its reason` }
+          : { object: pod.object, field, message: `a projected volume mounts a service account token ${problem}` };
+      }),
     ]),
   },
   {
@@ -100,13 +110,29 @@ function automounts(ctx: ManifestContext, pod: PodTemplate): boolean {
   return sa?.automountServiceAccountToken !== false;
 }
 
-/** Where a pod's projected volumes ask for a service account token. */
-function projectedTokens(pod: PodTemplate): string[] {
+/** Where a pod's projected volumes ask for a service account token, and the token request. */
+function projectedTokens(pod: PodTemplate): { field: string; token: Json }[] {
   const volumes: unknown = pod.spec.volumes;
   return (Array.isArray(volumes) ? volumes : []).flatMap((v: Json, i: number) => {
     const sources: unknown = v?.projected?.sources;
-    return (Array.isArray(sources) ? sources : []).flatMap((src: Json, j: number) =>
-      (src?.serviceAccountToken !== undefined ? [`${pod.specPath}.volumes[${i}].projected.sources[${j}].serviceAccountToken`] : []));
+    return (Array.isArray(sources) ? sources : []).flatMap((src: Json, j: number) => (src?.serviceAccountToken !== undefined
+      ? [{ field: `${pod.specPath}.volumes[${i}].projected.sources[${j}].serviceAccountToken`, token: src.serviceAccountToken }] : []));
   });
+}
+
+/** Why a projected token is not bound tightly enough to be excused, or `undefined` when it is. */
+function tokenProblem(token: unknown): string | undefined {
+  if (token === null || typeof token !== 'object') return `whose request is ${JSON.stringify(token)}, not an object`;
+  const { audience, expirationSeconds } = token as Json;
+  if (typeof audience !== 'string' || audience.trim() === '') {
+    return 'with no audience, so every service that trusts the API server\'s issuer accepts it (set audience)';
+  }
+  if (typeof expirationSeconds !== 'number' || !Number.isInteger(expirationSeconds)) {
+    return 'with no expirationSeconds, so it lives as long as the API server allows (set it)';
+  }
+  if (expirationSeconds < MIN_TOKEN_EXPIRATION || expirationSeconds > MAX_TOKEN_EXPIRATION) {
+    return `that expires after ${expirationSeconds} s, not within ${MIN_TOKEN_EXPIRATION} to ${MAX_TOKEN_EXPIRATION} s (the kubelet refreshes it anyway; a longer life only helps a thief)`;
+  }
+  return undefined;
 }
 
