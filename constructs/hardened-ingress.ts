@@ -234,7 +234,8 @@ function checkPort(scope: Construct, service: Pick<IHardenedWorkload, 'name' | '
 function checkTls(scope: Construct, tls: unknown, defaultSecret: string): { secretName: string; annotations: Record<string, string> } {
   const FIX = 'set tls to { secretName: "<a kubernetes.io/tls Secret>" } or { issuer: "<a cert-manager ClusterIssuer>" }';
   if (tls === null || typeof tls !== 'object' || Array.isArray(tls)) refuse(scope, 'tls', tls, 'is required: an Ingress always serves TLS', FIX);
-  const t = tls as Record<string, unknown>;
+  // Own fields only: an inherited `issuer` (a prototype key) is not something the user wrote.
+  const t = Object.fromEntries(Object.entries(tls as Record<string, unknown>));
   const unknown = Object.keys(t).filter(k => !['secretName', 'issuer', 'issuerKind'].includes(k));
   if (unknown.length) refuse(scope, `tls.${unknown[0]}`, t[unknown[0]], 'is not a field of tls', FIX);
   if (t.issuer === undefined) {
