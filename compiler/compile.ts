@@ -314,7 +314,7 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
     }
     const deployer = new ScopedDeployer(scope, 'Deployer', { namespace, workloads });
     // People's roles sit beside the deployer in the platform chart, which only the platform team applies.
-    if (envSpec.access !== undefined) {
+    if (envSpec.access !== undefined && !(Array.isArray(envSpec.access) && envSpec.access.length === 0)) {
       attempt(() => new TeamAccess(scope, 'Access', { namespace, members: envSpec.access!, oidc: platform.oidc, now }));
     }
     argoEnvironments.push({ name: env, namespace: namespace.name, serviceAccount: deployer.serviceAccountName, path: sourcePath === '.' || sourcePath === '' ? folder : `${sourcePath}/${folder}` });

@@ -1,5 +1,5 @@
 import {
-  canI, describeObject, deniesAll, parseServiceAccount, policyRule, rbacIndex, EXCEPTION_PREFIX, DepartureEntry, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
+  canI, describeObject, deniesAll, parseServiceAccount, policyRule, rbacIndex, serviceAccountUser, KUBERNETES_API_EXCEPTION, EXCEPTION_PREFIX, DepartureEntry, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
 } from '../policy';
 import { escapeHidden } from '../policy/printable';
 
@@ -10,10 +10,14 @@ export interface SecurityReport {
   readonly summary: Record<string, number>;
   readonly workloads: WorkloadEntry[];
   readonly serviceAccounts: ServiceAccountEntry[];
+  /** Every grant to a user or group that is not a service account (people, through OIDC): one per binding subject. */
+  readonly people: PersonEntry[];
   readonly namespaces: NamespaceEntry[];
   readonly appProjects: AppProjectEntry[];
   /** Every Ingress: what it serves, with which certificate, to whom. */
   readonly ingresses: IngressEntry[];
+  /** Every workload that reads the Kubernetes API on purpose (exception kubernetes-api), with what it reads where and why. */
+  readonly kubernetesApi: KubernetesApiEntry[];
   /** Unwaived warnings and waived findings; unwaived errors never reach a written report. */
   readonly findings: Finding[];
   /** Every exception and waiver, with the rules it relaxes and how many findings it excuses. */
@@ -38,6 +42,19 @@ export interface ServiceAccountEntry {
   readonly can: { where: string; grants: string[] }[];
 }
 
+export interface PersonEntry {
+  /** The binding's namespace, or `cluster-wide`. */
+  readonly namespace: string;
+  /** `User <name>` or `Group <name>`, as bound (OIDC prefix included). */
+  readonly subject: string;
+  /** The role bound, e.g. `Role team-viewer` or `ClusterRole view`. */
+  readonly role: string;
+  /** What the role grants: `resource.group: verbs`, as its rules (built-in and aggregated included) say. */
+  readonly can: string[];
+  /** The time box of an exec grant, as written on the role. */
+  readonly exec?: { expires: string; reason: string };
+}
+
 export interface NamespaceEntry {
   readonly namespace: string;
   readonly podSecurity: { enforce: string; audit: string; warn: string };
@@ -59,6 +76,22 @@ export interface IngressEntry {
   readonly sourceRanges: string[];
   /** `host/path -> service:port` for every path, and the default backend. */
   readonly backends: string[];
+}
+
+export interface KubernetesApiEntry {
+  readonly namespace: string;
+  /** The workload whose pods hold the token, e.g. `Deployment agent`. */
+  readonly service: string;
+  readonly serviceAccount: string;
+  /** `namespace` (a Role), `cluster` (a ClusterRole bound cluster-wide), or `none` (a token and no read grant). */
+  readonly scope: 'namespace' | 'cluster' | 'none';
+  /** The role that grants it, e.g. `ClusterRole kubernetes-api:ops:agent`. */
+  readonly role: string;
+  /** As a service's kubernetesApi spells them: `pods`, `apps/deployments`, `pods/log`. */
+  readonly resources: string[];
+  readonly verbs: string[];
+  /** The pod's reason (and the role's, when it says something else). */
+  readonly reason: string;
 }
 
 export interface AppProjectEntry {
@@ -152,6 +185,8 @@ export function buildReport(objects: Json[], gate: GateResult, options: ReportOp
     can: canOf(subject),
   }));
 
+  const people = peopleOf(ctx);
+
   const policies = ctx.ofKind('NetworkPolicy');
   const namespaceNames = [...new Set([...ctx.ofKind('Namespace').map(n => n.metadata?.name), ...ctx.workloadNamespaces()])].sort();
   const policiesIn = new Map<string, Json[]>();
@@ -190,6 +225,7 @@ export function buildReport(objects: Json[], gate: GateResult, options: ReportOp
   }));
 
   const ingresses = ctx.ofKind('Ingress').map(ingressEntry);
+  const kubernetesApi = kubernetesApiEntries(ctx);
 
   const findings = [...gate.warnings, ...gate.waived];
   return {
@@ -198,14 +234,52 @@ export function buildReport(objects: Json[], gate: GateResult, options: ReportOp
       workloads: workloads.length,
       namespaces: namespaces.length,
       serviceAccounts: serviceAccounts.length,
+      people: people.length,
       appProjects: appProjects.length,
       exceptions: workloads.reduce((n, w) => n + w.exceptions.length, 0),
       waivers: gate.waived.length,
       departures: gate.departures.length,
       warnings: gate.warnings.length,
     },
-    workloads, serviceAccounts, namespaces, appProjects, ingresses, findings, departures: gate.departures,
+    workloads, serviceAccounts, people, namespaces, appProjects, ingresses, kubernetesApi, findings, departures: gate.departures,
   };
+}
+
+const API_EXCEPTION = `${EXCEPTION_PREFIX}${KUBERNETES_API_EXCEPTION}`;
+
+/**
+ * One row per workload that carries the kubernetes-api exception and per read grant its service
+ * account has through a role carrying the same exception (a row with scope `none` when it has none).
+ */
+function kubernetesApiEntries(ctx: ManifestContext): KubernetesApiEntry[] {
+  const index = rbacIndex(ctx.rbac);
+  return ctx.pods.flatMap(pod => {
+    const reason = pod.metadata.annotations?.[API_EXCEPTION] ?? pod.object.metadata?.annotations?.[API_EXCEPTION];
+    if (reason === undefined) return [];
+    const account = typeof pod.spec.serviceAccountName === 'string' ? pod.spec.serviceAccountName : 'default';
+    const principal = `user:${serviceAccountUser(pod.namespace, account)}`;
+    const base = { namespace: pod.namespace, service: `${pod.object.kind} ${pod.object.metadata?.name}`, serviceAccount: account, reason: String(reason) };
+    const grants = index.bindings.filter(b => b.role && b.subjects.some(s => s.principal === principal)
+      && (b.kind === 'ClusterRoleBinding' || b.namespace === pod.namespace)
+      && b.role.objects.some(o => o.metadata?.annotations?.[API_EXCEPTION] !== undefined));
+    if (grants.length === 0) return [{ ...base, scope: 'none' as const, role: 'none', resources: [], verbs: [] }];
+    return grants.map((b): KubernetesApiEntry => {
+      const role = b.role!;
+      const rules = index.effectiveRules(role).map(g => g.rule);
+      const verbs = [...new Set(rules.flatMap(r => r.verbs))];
+      const roleReason = role.objects.map(o => o.metadata?.annotations?.[API_EXCEPTION]).find(r => r !== undefined);
+      return {
+        ...base,
+        scope: b.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace',
+        role: `${role.kind} ${role.kind === 'Role' ? `${role.namespace}/` : ''}${role.name}`,
+        // A subresource read with fewer verbs than the rest (pods/log: get) says so.
+        resources: [...new Set(rules.flatMap(r => r.apiGroups.flatMap(g => r.resources.map(res => `${g ? `${g}/` : ''}${res}`
+          + (r.verbs.length < verbs.length ? ` (${r.verbs.join(', ')})` : '')))))],
+        verbs,
+        reason: roleReason !== undefined && String(roleReason).trim() !== base.reason.trim() ? `${base.reason} (role: ${roleReason})` : base.reason,
+      };
+    });
+  });
 }
 
 const NGINX = 'nginx.ingress.kubernetes.io/';
@@ -235,6 +309,45 @@ function ingressEntry(ingress: Json): IngressEntry {
       ...(spec.defaultBackend ? [`default -> ${backend(spec.defaultBackend)}`] : []),
     ],
   };
+}
+
+/**
+ * Every User and Group subject that is not a service account identity, with what its binding's
+ * role grants (read from the role's rules, built-in and aggregated ones included, rather than
+ * asked verb by verb: a person's rights are exactly the role's) and the expiry of an exec grant.
+ */
+function peopleOf(ctx: ManifestContext): PersonEntry[] {
+  const idx = rbacIndex(ctx.rbac);
+  const entries = idx.bindings.flatMap(b => b.subjects.flatMap((s): PersonEntry[] => {
+    const { kind, name } = s.subject;
+    if ((kind !== 'User' && kind !== 'Group') || typeof name !== 'string' || !s.principal) return [];
+    if (kind === 'User' ? parseServiceAccount(name) : name === 'system:serviceaccounts' || name.startsWith('system:serviceaccounts:')) return [];
+    const ref = b.object.roleRef ?? {};
+    const verbs = new Map<string, Set<string>>();
+    const add = (what: string, vs: readonly string[]) => {
+      let set = verbs.get(what);
+      if (!set) verbs.set(what, set = new Set());
+      vs.forEach(v => set!.add(v));
+    };
+    for (const { rule } of b.role ? idx.effectiveRules(b.role) : []) {
+      const named = rule.resourceNames.length ? ' (named objects only)' : '';
+      for (const url of rule.nonResourceURLs) add(url, rule.verbs);
+      for (const group of rule.apiGroups) for (const resource of rule.resources) add(`${group ? `${resource}.${group}` : resource}${named}`, rule.verbs);
+    }
+    const annotations: Json = Object.assign({}, ...(b.role?.objects ?? []).map(o => o.metadata?.annotations ?? {}));
+    const expires = annotations['guardrails.cdk8s.io/expires'];
+    const reason = annotations[`${EXCEPTION_PREFIX}pods-exec`];
+    return [{
+      namespace: b.namespace ?? 'cluster-wide',
+      subject: `${kind} ${name}`,
+      role: `${String(ref.kind)} ${String(ref.name)}`,
+      can: b.role ? [...verbs.entries()].sort(([a], [z]) => a.localeCompare(z)).map(([what, vs]) => `${what}: ${[...vs].sort().join(', ')}`)
+        : ['cannot be judged: the role it names is neither in the set nor built in'],
+      ...(expires !== undefined || reason !== undefined ? { exec: { expires: String(expires ?? 'none'), reason: String(reason ?? 'none') } } : {}),
+    }];
+  }));
+  const key = (p: PersonEntry) => `${p.namespace}\u0000${p.subject}\u0000${p.role}`;
+  return entries.sort((a, b) => key(a).localeCompare(key(b)));
 }
 
 function peerText(peer: Json): string {
@@ -301,6 +414,24 @@ export function renderMarkdown(report: SecurityReport): string {
     '',
     table(['service account', 'where', 'can'], report.serviceAccounts.flatMap(a =>
       a.can.length ? a.can.map(c => [a.serviceAccount, c.where, lines(c.grants)]) : [[a.serviceAccount, '-', 'nothing']])),
+    '',
+    '## Kubernetes API access',
+    '',
+    'Workloads that read the Kubernetes API on purpose: a projected token bound to an audience and an hour, and a read-only role (exception kubernetes-api).',
+    '',
+    ...(report.kubernetesApi.length
+      ? [table(['namespace', 'service', 'service account', 'scope', 'resources', 'verbs', 'reason'], report.kubernetesApi.map(k =>
+        [k.namespace, k.service, k.serviceAccount, k.scope === 'cluster' ? ours('**cluster**') : k.scope, lines(k.resources), k.verbs.join(', '), k.reason]))]
+      : ['None.']),
+    '',
+    '## People',
+    '',
+    'Every grant to a user or group (people, as the cluster\'s OIDC login names them): where, through which role, what that role allows, and until when an exec grant runs. The cluster does not expire a grant: the gate fails once its date has passed.',
+    '',
+    ...(report.people.length
+      ? [table(['namespace', 'subject', 'role', 'can', 'exec'], report.people.map(p =>
+        [p.namespace, p.subject, p.role, lines(p.can), p.exec ? `until ${p.exec.expires}: ${p.exec.reason}` : '']))]
+      : ['None.']),
     '',
     '## Namespaces',
     '',
