@@ -56,6 +56,25 @@ describe('compile: a service\'s ingress', () => {
     expect(checkManifests(result.objects).failures).toEqual([]);
   });
 
+  test('for an issuer, one rule per namespace lets the controller reach cert-manager\'s HTTP-01 solver pods; for a Secret, none', () => {
+    const spec = app(api => { api.ingress = INGRESS; });
+    (spec.services as any).web = { image: IMAGE, ports: [{ name: 'http', port: 8080 }], ingress: { ...INGRESS, host: 'web.example.com' } };
+    const result = compile([spec], PLATFORM);
+    expect(result.errors).toEqual([]);
+    const solver = ofKind(result.objects, 'NetworkPolicy').filter(p => p.metadata.name.startsWith('allow-ingress-acme-solver'));
+    expect(solver.map(p => p.metadata.name)).toEqual(['allow-ingress-acme-solver-from-nginx']);
+    expect(solver[0].spec).toEqual({
+      podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } }, policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }],
+        ports: [{ port: 8089, protocol: 'TCP' }],
+      }],
+    });
+    expect(checkManifests(result.objects).failures).toEqual([]);
+    const given = compile([app(api => { api.ingress = { ...INGRESS, tls: { secretName: 'api-tls' } }; })], PLATFORM);
+    expect(ofKind(given.objects, 'NetworkPolicy').map(p => p.metadata.name).filter(n => n.includes('acme'))).toEqual([]);
+  });
+
   test('the deployer may apply the Ingress', () => {
     const result = compile([app(api => { api.ingress = INGRESS; })], PLATFORM);
     const [role] = ofKind(result.objects, 'Role').filter(r => r.metadata.name === 'deployer');

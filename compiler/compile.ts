@@ -6,6 +6,7 @@ import {
   ArgoProject, DefaultDenyNetwork, HardenedIngress, IHardenedWorkload, ScopedDeployer, TeamAccess, TenantNamespace,
 } from '../constructs';
 import { checkDnsLabel, checkLabels, checkReason } from '../constructs/validate';
+import { CheckedApiRead, checkKubernetesApiRead, KubernetesApiAccess, KubernetesApiRead } from '../constructs/kubernetes-api-access';
 import {
   checkManifests, departuresOf, EXCEPTION_PREFIX, formatFinding, GateResult, GuardrailError, Json, podTemplateOf, readManifests, refuse, RULES, WAIVER_PREFIX,
 } from '../policy';
@@ -15,6 +16,7 @@ import { AddressRange, describeReach, internetReach, isInternet, parseCidr, reac
 import { dnsLabelProblem } from '../policy/grammar';
 import { validateAppSpec, validatePlatformSpec } from './spec-validation';
 import { toYaml } from './yaml-output';
+import { buildSecrets, checkSecretReferences, includedSecrets } from './secrets';
 import { buildWorkload, checkKindFields, checkKindInEnvironment, kindOf } from './workloads';
 
 /** A chart that knows which file of `dist/` it is written to. */
@@ -209,6 +211,8 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
   // the refusal (or fail inside cdk8s, which takes the name as a construct id).
   const misfits = new Set<string>();
   const networkMisfits = new Set<string>();
+  // Each service's kubernetesApi, checked once (a refusal is the same in every environment).
+  const apiReads = new Map<string, CheckedApiRead>();
   for (const [name, svc] of services) {
     const path = `${appPath}/services/${name}`;
     if (dnsLabelProblem(name) !== undefined) misfits.add(name);
@@ -271,6 +275,16 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
     netAttempt(() => checkCidrs(path, 'egress', egress));
     // After the kind's fields: an ingress on a Job is refused there, for its kind.
     if (svc?.ingress !== undefined && !misfits.has(name)) attempt(() => ingressControllerOf(path, svc, platform));
+    if (svc?.kubernetesApi !== undefined && !misfits.has(name)) {
+      attempt(() => {
+        try {
+          apiReads.set(name, checkServiceApiRead(path, svc.kubernetesApi!, platform));
+        } catch (e) {
+          misfits.add(name);
+          throw e;
+        }
+      });
+    }
   }
   const cluster = spec.cluster ?? platform.clusters[0];
   if (!platform.clusters.some(c => c.name === cluster?.name && c.server === cluster?.server)) {
@@ -289,18 +303,32 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
     const namespace = new TenantNamespace(scope, 'Namespace', {
       app: spec.name, environment: env, name: namespaceName, podSecurity: envSpec.podSecurity,
       podSecurityReason: envSpec.podSecurityReason, quota: envSpec.quota, labels: envSpec.labels, annotations: envSpec.annotations,
+      clusterSecretStores: platform.clusterSecretStores,
     });
     const folder = `apps/${spec.name}/${env}`;
     const workloads = new ManifestChart(appScope, env, `${folder}/workloads.k8s.yaml`, namespace.name);
     (envSpec.include ?? []).forEach((entry, i) => attempt(() => includeFile(workloads, where, `include[${i}]`, entry, namespace.name)));
+    const secrets = new Map([...includedSecrets(workloads), ...buildSecrets(workloads, where, envSpec, namespace, platform.clusterSecretStores, attempt)]);
     const deployments = new Map<string, IHardenedWorkload>();
     for (const [name, svc] of services.filter(([name]) => !misfits.has(name))) {
       attempt(() => {
         const path = `${appPath}/services/${name}`;
         const kind = kindOf(path, svc);
         checkKindInEnvironment(path, kind, env, envSpec);
-        deployments.set(name, buildWorkload(workloads, name, svc, kind, env, namespace, { 'app.kubernetes.io/part-of': spec.name }));
+        const read = apiReads.get(name);
+        const apiToken = read && { audience: platform.apiServer!.audience, reason: read.reason };
+        deployments.set(name, buildWorkload(workloads, name, svc, kind, env, namespace, { 'app.kubernetes.io/part-of': spec.name }, apiToken));
       });
+      checkSecretReferences(`${appPath}/services/${name}`, env, svc, secrets, attempt);
+    }
+    // The rights sit in the platform chart: RBAC objects are guardrails, which the deployer applying
+    // the workloads must not be able to change. The ServiceAccount is the workload's own, a tenant kind.
+    for (const [name, read] of apiReads) {
+      const self = deployments.get(name);
+      if (!self) continue;
+      attempt(() => new KubernetesApiAccess(scope, `KubernetesApi-${name}`, {
+        namespace, serviceAccount: self.name, access: 'read', scope: read.scope, reason: read.reason, resources: spec.services[name].kubernetesApi!.resources,
+      }));
     }
     const network = new DefaultDenyNetwork(scope, 'Network', { namespace });
     const ruleNames = new RuleNames();
@@ -308,6 +336,15 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
       const self = deployments.get(name);
       if (!self || networkMisfits.has(name)) continue;
       attempt(() => addNetworkRules(network, ruleNames, name, svc, self, deployments));
+      if (apiReads.has(name)) {
+        const api = platform.apiServer!;
+        attempt(() => network.allowEgress({
+          name: ruleNames.name('egress', `${name}-to-kubernetes-api`, `${name}\0kubernetes-api`),
+          podSelector: self.selector,
+          peers: api.cidrs.map(cidr => ({ cidr })),
+          ports: api.ports.map(port => ({ port, protocol: 'TCP' as const })),
+        }));
+      }
       if (svc.ingress !== undefined) {
         attempt(() => addIngress(workloads, network, ruleNames, `${appPath}/services/${name}`, svc, self, namespace, platform, spec.name, ingressRefusals));
       }
@@ -315,7 +352,15 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
     const deployer = new ScopedDeployer(scope, 'Deployer', { namespace, workloads });
     // People's roles sit beside the deployer in the platform chart, which only the platform team applies.
     if (envSpec.access !== undefined && !(Array.isArray(envSpec.access) && envSpec.access.length === 0)) {
-      attempt(() => new TeamAccess(scope, 'Access', { namespace, members: envSpec.access!, oidc: platform.oidc, now }));
+      attempt(() => {
+        try {
+          new TeamAccess(scope, 'Access', { namespace, members: envSpec.access!, oidc: platform.oidc, now });
+        } catch (e) {
+          // Named at the spec's field (`access[0].group`), which is what the user wrote, not the construct's prop.
+          if (e instanceof GuardrailError && e.field.startsWith('members')) refuse(where, `access${e.field.slice('members'.length)}`, e.value, e.problem, e.fix);
+          throw e;
+        }
+      });
     }
     argoEnvironments.push({ name: env, namespace: namespace.name, serviceAccount: deployer.serviceAccountName, path: sourcePath === '.' || sourcePath === '' ? folder : `${sourcePath}/${folder}` });
   }
@@ -422,6 +467,15 @@ class RuleNames {
     this.used.add(`${direction}:${name}`);
     return name;
   }
+}
+
+/** A service's kubernetesApi, checked at the spec's field, against the platform's apiServer. */
+function checkServiceApiRead(path: string, read: KubernetesApiRead, platform: Platform): CheckedApiRead {
+  if (platform.apiServer === undefined) {
+    refuse(path, 'kubernetesApi', read, 'needs the API server as a network peer and the audience of its tokens, and the platform settings name no apiServer',
+      'set apiServer in the platform settings, e.g. apiServer: { cidrs: ["10.96.0.1/32", "<control-plane node IP>/32"] }');
+  }
+  return checkKubernetesApiRead(path, 'kubernetesApi.', read);
 }
 
 function addNetworkRules(network: DefaultDenyNetwork, names: RuleNames, name: string, svc: ServiceSpec, self: IHardenedWorkload,
@@ -542,5 +596,25 @@ function addIngress(workloads: Construct, network: DefaultDenyNetwork, names: Ru
     peers: [{ namespace: controller.namespace, podLabels: controller.podLabels }],
     ports: [{ port: ingress.route.port.containerPort, protocol: 'TCP' }],
   });
+  // For an issuer, cert-manager answers ACME HTTP-01 challenges from a solver pod it starts in the
+  // namespace (label acme.cert-manager.io/http01-solver, port 8089), reached through the same
+  // controller; default deny would stall issuance and renewal. Once per namespace and controller.
+  const solvers = acmeSolverRules.get(network) ?? new Set<string>();
+  acmeSolverRules.set(network, solvers);
+  if (ingress.route.issued && !solvers.has(controller.className)) {
+    solvers.add(controller.className);
+    network.allowIngress({
+      name: names.name('ingress', `acme-solver-from-${controller.className.replace(/\./g, '-')}`, `acme\0${controller.className}`),
+      podSelector: { [ACME_SOLVER_LABEL]: 'true' },
+      peers: [{ namespace: controller.namespace, podLabels: controller.podLabels }],
+      ports: [{ port: ACME_SOLVER_PORT, protocol: 'TCP' }],
+    });
+  }
 }
+
+/** The label and port of cert-manager's ACME HTTP-01 solver pods. */
+const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
+const ACME_SOLVER_PORT = 8089;
+/** The controllers whose solver rule a namespace's network already has. */
+const acmeSolverRules = new WeakMap<DefaultDenyNetwork, Set<string>>();
 

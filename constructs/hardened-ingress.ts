@@ -79,6 +79,8 @@ export interface IngressRoute {
   readonly host: string;
   readonly paths: readonly string[];
   readonly secretName: string;
+  /** Whether cert-manager issues the certificate (an issuer annotation), rather than a Secret given. */
+  readonly issued: boolean;
   /** The Service port the Ingress routes to: its name, number, and the pods' port behind it. */
   readonly port: { readonly name: string; readonly number: number; readonly containerPort: number };
 }
@@ -143,7 +145,7 @@ export class HardenedIngress extends Construct {
       annotations[`${TRAEFIK}router.tls`] = 'true';
     }
 
-    this.route = { host, paths, secretName: tls.secretName, port };
+    this.route = { host, paths, secretName: tls.secretName, issued: Object.keys(tls.annotations).length > 0, port };
     new k8s.KubeIngress(this, 'Resource', {
       metadata: {
         name: this.name,
