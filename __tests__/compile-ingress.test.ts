@@ -273,3 +273,30 @@ describe('compile: destinations by CIDR', () => {
     expect(errorsOf(egress([{ cidr: '10.0.0.0/8', namespace: 'db' }]))[0]).toMatch(/^\[apps\/kb\/services\/api\] egress\[0\]: sets cidr beside namespace/);
   });
 });
+
+describe('report: the Ingress section', () => {
+  test('escapes what an Ingress of any origin says, so no value can add a row, a link or HTML', () => {
+    const hostile = 'x\n| forged | row | <script>alert(1)</script> [a](http://x)';
+    const ingress = {
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+      metadata: { name: 'web', namespace: 'shop', annotations: { 'nginx.ingress.kubernetes.io/ssl-redirect': hostile, 'nginx.ingress.kubernetes.io/allowlist-source-range': `10.0.0.0/8,${hostile}` } },
+      spec: { ingressClassName: hostile, tls: [{ hosts: [hostile], secretName: hostile }], rules: [{ host: hostile, http: { paths: [{ path: hostile, backend: { service: { name: hostile, port: { number: 80 } } } }] } }] },
+    };
+    const markdown = renderMarkdown(buildReport([ingress], checkManifests([ingress])));
+    const section = markdown.slice(markdown.indexOf('## Ingress'), markdown.indexOf('## ArgoCD projects'));
+    const rows = section.split('\n').filter(l => l.startsWith('|'));
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row.replace(/\\./g, '').split('|')).toHaveLength(9);
+    expect(section).not.toMatch(/<script>|(?<!\\)\]\(http|^\| forged/m);
+    expect(section).toContain('&lt;script&gt;');
+  });
+
+  test('says None. when there is no Ingress, and shows a plain-HTTP one as such', () => {
+    expect(renderMarkdown(buildReport([], checkManifests([])))).toMatch(/## Ingress\n\n.*\n\nNone\.\n/);
+    const plain = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' }, spec: { rules: [{ http: { paths: [{ path: '/', backend: { service: { name: 'web', port: { name: 'http' } } } }] } }] } };
+    const [entry] = buildReport([plain], checkManifests([plain])).ingresses;
+    expect(entry).toEqual({
+      ingress: 'shop/web', className: 'none', hosts: ['(every host)'], tls: [], redirect: 'controller default', sourceRanges: ['every client'], backends: ['*/ -> web:http'],
+    });
+  });
+});
