@@ -73,9 +73,9 @@ describe('compile: access for people', () => {
   test('refusals name the environment\'s access entry, the value and the fix', () => {
     const result = compile([shop([{ group: 'system:authenticated', role: 'viewer' }, { user: 'bob@example.com', role: 'viewer', exec: { ...EXEC, expires: '2027-02-30' } }])], OIDC, { now: NOW });
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatch(/^\[platform\/shop\/production\/Access\] members\[0\]\.group: starts with "system:".*\(got "system:authenticated"\)\. Fix: /);
+    expect(result.errors[0]).toMatch(/^\[apps\/shop\/environments\/production\] access\[0\]\.group: starts with "system:".*\(got "system:authenticated"\)\. Fix: /);
     const expired = compile([shop([{ user: 'bob@example.com', role: 'viewer', exec: { ...EXEC, expires: '2026-01-10' } }])], OIDC, { now: NOW });
-    expect(expired.errors).toEqual([expect.stringMatching(/members\[0\]\.exec\.expires: has passed/)]);
+    expect(expired.errors).toEqual([expect.stringMatching(/^\[apps\/shop\/environments\/production\] access\[0\]\.exec\.expires: has passed/)]);
   });
 
   test('an unknown field of an access entry or of oidc is refused by the spec schema', () => {
