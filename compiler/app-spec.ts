@@ -3,6 +3,7 @@ import type {
 } from '../constructs';
 import type { OidcPrefixes, TeamAccessSpec } from '../constructs/team-access';
 import type { IngressControllerKind, IngressRouteProps } from '../constructs/hardened-ingress';
+import type { ExternalSecretSource, SealedSecretSource } from '../constructs';
 
 /** A cluster that ArgoCD deploys to. */
 export interface ClusterSpec {
@@ -32,6 +33,29 @@ export interface PlatformSpec {
   readonly reservedNamespaces?: string[];
   /** AppProject names no app may take, besides `default` and `project`, which always are. @default - none */
   readonly reservedProjects?: string[];
+  /**
+   * The Git repo the platform team's Argo CD syncs `dist/platform/` from. When set, compile also
+   * writes `platform/bootstrap.k8s.yaml`: the platform AppProject (named `project`, trusting this
+   * repo only) and the Application that syncs `path`, which holds the bootstrap file itself (app
+   * of apps). Apply it once by hand (`kubectl apply -f dist/platform/bootstrap.k8s.yaml`); from
+   * then on Argo CD keeps it, and every app's guardrails, in sync.
+   * @default - no bootstrap file: the platform team writes its own AppProject and Application
+   */
+  readonly repoURL?: string;
+  /** The branch, tag or commit the platform Application follows. @default 'main' */
+  readonly targetRevision?: string;
+  /** The folder of `repoURL` that holds the platform files. @default '<sourcePath>/platform', i.e. 'dist/platform' */
+  readonly path?: string;
+  /**
+   * ClusterSecretStores (External Secrets Operator) that every app environment may read through an
+   * environment's `secrets` (`external.storeKind: 'ClusterSecretStore'`), written on each tenant
+   * Namespace as `guardrails.cdk8s.io/cluster-secret-stores` for the gate. A ClusterSecretStore
+   * answers every namespace its conditions admit with the platform's credentials: list only stores
+   * whose contents every tenant may read. Otherwise apps read the SecretStore the platform team
+   * makes in their namespace.
+   * @default - none
+   */
+  readonly clusterSecretStores?: string[];
   /**
    * How the API server names people who log in through OIDC: the prefixes it puts before usernames
    * and groups, written exactly as configured there, so that an environment's `access` entry
@@ -165,6 +189,31 @@ export interface EnvironmentSpec {
    * @default - none: no person gets rights through the app
    */
   readonly access?: TeamAccessSpec[];
+  /**
+   * Secrets delivered into the namespace from a secret manager, by the Secret's name (a DNS
+   * label): each either copied from a store by the External Secrets Operator (`external`) or
+   * decrypted from values sealed in Git by the Sealed Secrets controller (`sealed`). Services read
+   * them like any Secret (env `secretKeyRef`, `envFrom`, `volumes`); a reference to a key the
+   * source does not deliver is refused. The deployer applies the ExternalSecrets and SealedSecrets,
+   * never Secrets. Listed in the report under Secrets.
+   * @default - none
+   */
+  readonly secrets?: Record<string, SecretSourceSpec>;
+}
+
+/** Where one Secret comes from: exactly one of `external` and `sealed`. */
+export interface SecretSourceSpec {
+  /**
+   * Copied from a secret manager (OpenBao, Vault, a cloud's secret manager) by the External
+   * Secrets Operator, from a SecretStore of the namespace by default, e.g.
+   * `{ store: 'openbao', data: [{ key: 'password', remoteKey: 'shop/db', property: 'password' }] }`.
+   */
+  readonly external?: ExternalSecretSource;
+  /**
+   * Values sealed with kubeseal for this namespace and the Secret's name (strict scope), e.g.
+   * `{ encryptedData: { password: 'AgB...' } }`.
+   */
+  readonly sealed?: SealedSecretSource;
 }
 
 /** Lets pods of another namespace, or clients in an IP range, call this service. */
@@ -279,6 +328,47 @@ export interface AppSpec {
   readonly environments: Record<string, EnvironmentSpec>;
   /** Service name to its spec. */
   readonly services: Record<string, ServiceSpec>;
+  /**
+   * Helm charts installed beside the services, by a short name (a DNS label): each is an Argo CD
+   * Application `<app>-<env>-<name>` per environment, synced into the environment's namespace as
+   * its deployer, in the app's AppProject. What a chart renders is not in `dist/`, so the gate
+   * never sees it: each carries its `reason` as an exception and is reported.
+   * @default - none
+   */
+  readonly charts?: Record<string, HelmChartSpec>;
+}
+
+/**
+ * A Helm chart of an app (see `AppSpec.charts`). What the chart renders is fenced by the app's
+ * AppProject (only its namespaces, only whitelisted namespaced kinds, nothing cluster-scoped) and
+ * by the deployer's Role, which Argo CD impersonates; the gate cannot judge it otherwise.
+ */
+export interface HelmChartSpec {
+  /**
+   * The chart repository, literally: `https://host[/path]` (a Helm repository, e.g.
+   * `https://charts.jetstack.io`) or `oci://host/path` (an OCI registry path, e.g.
+   * `oci://ghcr.io/acme/charts`; the chart name is appended). Added to the AppProject's
+   * `sourceRepos` as an exact entry. Globs, plain http, scheme-less registries and credentials are refused.
+   */
+  readonly repoURL: string;
+  /** The chart's name in the repository, e.g. `cert-manager`. */
+  readonly chart: string;
+  /** One exact version, e.g. `1.14.4` or `v1.14.4` (an OCI chart may also use a `sha256:` digest); never a range, `*` or `latest`. */
+  readonly version: string;
+  /** Helm values files in the app's repo (`repoURL` at `targetRevision`), relative to its root. @default - the chart's defaults */
+  readonly valueFiles?: string[];
+  /** The environments that install it. @default - every environment */
+  readonly environments?: string[];
+  /**
+   * The kinds the chart renders, which the environment's deployer must be able to apply besides
+   * the services' own: each a tenant kind (e.g. `Deployment`, `Service`, `ConfigMap`; `DaemonSet`
+   * only above `restricted`; never RBAC, quotas, network policy or cluster-scoped kinds, which the
+   * project refuses anyway).
+   * @default - none: the deployer applies only what the services hold
+   */
+  readonly kinds?: string[];
+  /** Why the app needs this chart, whose objects the gate cannot judge: written on each of its Applications. */
+  readonly reason: string;
 }
 
 /** Types the platform settings; the identity function that gives editors completion and checks. */

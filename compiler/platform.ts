@@ -40,6 +40,8 @@ export interface Platform {
   readonly ingressControllers: readonly IngressController[];
   /** The API server as a network peer, and its tokens' audience; undefined when the settings name none. */
   readonly apiServer?: ApiServer;
+  /** ClusterSecretStores every app environment may read (`PlatformSpec.clusterSecretStores`), checked. */
+  readonly clusterSecretStores: readonly string[];
   /** Why `namespace` is not an app's to claim, or `undefined` when it may be. */
   reservedNamespace(namespace: string): string | undefined;
   /** Why `project` is not an app's AppProject name, or `undefined` when it may be. */
@@ -74,7 +76,9 @@ export function resolvePlatform(spec: PlatformSpec = {}): Platform {
   const projects = ['default', project, ...(spec.reservedProjects ?? []).map((p, i) => checkDnsLabel(WHERE, `reservedProjects[${i}]`, p))];
   const oidc = checkOidcPrefixes(WHERE, 'oidc', spec.oidc);
   const apiServer = spec.apiServer === undefined ? undefined : checkApiServer(spec.apiServer);
+  const clusterSecretStores = checkClusterSecretStores(spec.clusterSecretStores);
   return {
+    clusterSecretStores,
     argoNamespace,
     project,
     clusters,
@@ -92,6 +96,19 @@ export function resolvePlatform(spec: PlatformSpec = {}): Platform {
       ? (name === project ? 'is the platform team\'s own AppProject' : name === 'default' ? 'is Argo CD\'s default AppProject, which trusts every repo' : 'is reserved by the platform settings')
       : undefined),
   };
+}
+
+/** Store names: object names (DNS-1123 subdomains, no comma: the Namespace annotation lists them comma-separated), each once. */
+function checkClusterSecretStores(stores: string[] | undefined): string[] {
+  if (stores === undefined) return [];
+  if (!Array.isArray(stores)) refuse(WHERE, 'clusterSecretStores', stores, 'must be a list of store names', 'e.g. clusterSecretStores: ["shared-vault"]');
+  return stores.map((name, i) => {
+    if (typeof name !== 'string' || dnsSubdomainProblem(name) !== undefined) {
+      refuse(WHERE, `clusterSecretStores[${i}]`, name, 'must be the name of a ClusterSecretStore (a DNS-1123 subdomain)', 'write the store\'s metadata.name, e.g. "shared-vault"');
+    }
+    if (stores.indexOf(name) !== i) refuse(WHERE, `clusterSecretStores[${i}]`, name, 'is listed twice', 'list each store once');
+    return name;
+  });
 }
 
 function checkIngressControllers(controllers: IngressControllerSpec[] | undefined): IngressController[] {

@@ -16,3 +16,5 @@ export * from './pod-api-token';
 export * from './kubernetes-api-access';
 export * from './pod-scheduling';
 export * from './team-access';
+export * from './external-secret';
+export * from './sealed-secret';

@@ -5,7 +5,8 @@ import { POD_SECURITY_LEVELS, POD_SECURITY_VERSION, PodSecurityLevel } from '../
 import { checkDnsLabel, checkInteger, checkLabels, checkOneOf, checkQuantity, checkReason } from './validate';
 import { sameCopies } from './copies';
 import { refuse } from '../policy/errors';
-import { annotationKeyProblem, annotationsSizeProblem } from '../policy/grammar';
+import { annotationKeyProblem, annotationsSizeProblem, dnsSubdomainProblem } from '../policy/grammar';
+import { CLUSTER_SECRET_STORES_ANNOTATION } from '../policy/secret-sources';
 
 /** What a workload needs to know about the namespace it lands in. */
 export interface ITenantNamespace {
@@ -64,6 +65,14 @@ export interface TenantNamespaceProps {
    * @default - none
    */
   readonly annotations?: Record<string, string>;
+  /**
+   * ClusterSecretStores (External Secrets Operator) the platform allows ExternalSecrets of this
+   * namespace to read, written on the Namespace as `guardrails.cdk8s.io/cluster-secret-stores`,
+   * where the gate reads it (secret.external-store). A platform decision: the Namespace is applied
+   * by the platform, never by the tenant's deployer.
+   * @default - none
+   */
+  readonly clusterSecretStores?: readonly string[];
 }
 
 /**
@@ -151,6 +160,11 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
       refuse(this, 'podSecurityReason', props.podSecurityReason, 'gives a reason for a level the namespace does not use (it is restricted)',
         'remove podSecurityReason, or set podSecurity to the level it explains');
     }
+    const stores = props.clusterSecretStores ?? [];
+    if (!Array.isArray(stores) || stores.some(n => typeof n !== 'string' || dnsSubdomainProblem(n) !== undefined)) {
+      refuse(this, 'clusterSecretStores', stores, 'must be a list of ClusterSecretStore names (DNS-1123 subdomains)', 'e.g. ["shared-vault"]');
+    }
+    if (stores.length > 0) annotations[CLUSTER_SECRET_STORES_ANNOTATION] = [...new Set(stores)].sort().join(',');
 
     const q = props.quota ?? {};
     const quota = {

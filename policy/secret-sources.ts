@@ -194,3 +194,26 @@ export function secretReferencesOf(pod: PodTemplate): SecretReference[] {
   });
   return out;
 }
+
+/**
+ * The Secret types a delivered Secret may have, with the keys the API server requires of each
+ * (`all` of them, or at least one of `oneOf`). No `kubernetes.io/service-account-token`: the token
+ * controller would mint a never-expiring token into it (secret.service-account-token).
+ */
+export const DELIVERED_SECRET_TYPES: Readonly<Record<string, { readonly all?: readonly string[]; readonly oneOf?: readonly string[] }>> = {
+  'Opaque': {},
+  'kubernetes.io/tls': { all: ['tls.crt', 'tls.key'] },
+  'kubernetes.io/dockerconfigjson': { all: ['.dockerconfigjson'] },
+  'kubernetes.io/basic-auth': { oneOf: ['username', 'password'] },
+  'kubernetes.io/ssh-auth': { all: ['ssh-privatekey'] },
+};
+
+/** Why `keys` do not make a Secret of `type` (`it ...`), or `undefined` when they do. */
+export function secretTypeKeysProblem(type: string, keys: readonly string[]): string | undefined {
+  const need = DELIVERED_SECRET_TYPES[type];
+  if (!need) return undefined;
+  const missing = (need.all ?? []).filter(k => !keys.includes(k));
+  if (missing.length) return `a ${type} Secret needs the key${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which it does not deliver`;
+  if (need.oneOf && !need.oneOf.some(k => keys.includes(k))) return `a ${type} Secret needs at least one of the keys ${need.oneOf.join(', ')}`;
+  return undefined;
+}

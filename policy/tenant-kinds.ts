@@ -25,6 +25,12 @@ export const TENANT_KINDS: Record<string, ApiResource> = {
   Job: { group: 'batch', resource: 'jobs' },
   CronJob: { group: 'batch', resource: 'cronjobs' },
   Ingress: { group: 'networking.k8s.io', resource: 'ingresses' },
+  // Secrets from a secret manager: the tenant writes what to fetch or the ciphertext, the
+  // operators write the Secret. Never their stores (SecretStore, ClusterSecretStore: which vault
+  // path and credentials a namespace reaches is the platform's), PushSecret (writes into the store)
+  // or ClusterExternalSecret (cluster-scoped, fans out to other namespaces); never `secrets`.
+  ExternalSecret: { group: 'external-secrets.io', resource: 'externalsecrets' },
+  SealedSecret: { group: 'bitnami.com', resource: 'sealedsecrets' },
 };
 
 /** Secrets: a tenant's only with a reason (ScopedDeployer `secrets`). */
