@@ -3,6 +3,7 @@ import {
   HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedStatefulSet, IHardenedWorkload, ITenantNamespace,
 } from '../constructs';
 import { checkOneOf } from '../constructs/validate';
+import type { ApiTokenProps } from '../constructs/pod-api-token';
 import { refuse } from '../policy';
 import { EnvironmentSpec, ServiceSpec, WorkloadKind } from './app-spec';
 
@@ -77,9 +78,10 @@ export function checkKindInEnvironment(path: string, kind: WorkloadKind, env: st
 
 /** The service's workload construct in one environment. */
 export function buildWorkload(scope: Construct, name: string, svc: ServiceSpec, kind: WorkloadKind, env: string, namespace: ITenantNamespace,
-  labels: Record<string, string>): IHardenedWorkload {
-  const { kind: _kind, replicas, callers: _callers, calls: _calls, egress: _egress, ingress: _ingress, ...rest } = svc;
-  const common = { ...rest, namespace, labels };
+  labels: Record<string, string>, apiToken?: ApiTokenProps): IHardenedWorkload {
+  const { kind: _kind, replicas, callers: _callers, calls: _calls, egress: _egress, ingress: _ingress, kubernetesApi: _api, ...rest } = svc;
+  // The token of a service's kubernetesApi (built by the compiler with the platform's audience).
+  const common = { ...rest, namespace, labels, ...(apiToken ? { apiToken } : {}) };
   const count = typeof replicas === 'object' ? (Object.hasOwn(replicas, env) ? replicas[env] : 1) : replicas;
   switch (kind) {
     case 'StatefulSet': return new HardenedStatefulSet(scope, name, { ...common, replicas: count });

@@ -344,7 +344,8 @@ export const RBAC_RULES: Rule[] = [
   },
   {
     id: 'rbac.cluster-binding', family: 'rbac', severity: 'error', title: 'no cluster-wide bindings to app service accounts',
-    fix: 'bind a namespaced Role with a RoleBinding in the service account\'s namespace',
+    fix: 'bind a namespaced Role with a RoleBinding in the service account\'s namespace; a service that reads the whole cluster asks for kubernetesApi '
+      + `with scope "cluster": a ClusterRole of get, list and watch only (no Secrets, no wildcard, no subresource but pods/log, no aggregation) and the exception ${KUBERNETES_API_EXCEPTION} with its reason on the ClusterRole and its binding`,
     // One shape is the kubernetes-api exception's to excuse (its subject): one service account
     // bound to a ClusterRole of the set that reads (get, list, watch) named resources, no Secrets,
     // no subresource but pods/log, aggregates nothing, and carries the exception's reason too.
@@ -353,7 +354,7 @@ export const RBAC_RULES: Rule[] = [
       return typeof shape === 'string'
         ? { object: j.binding.object, field: `subjects[${j.index}]`, message: `${j.accounts.text} gets rights in every namespace (not the read-only shape of exception ${KUBERNETES_API_EXCEPTION}: ${shape})` }
         : { object: j.binding.object, field: `subjects[${j.index}]`, subject: KUBERNETES_API_EXCEPTION,
-          message: `${j.accounts.text} can ${READ_VERBS.join(', ')} ${shape.resources.join(', ')} in every namespace (through ${roleText(shape.role)}), which needs the exception ${KUBERNETES_API_EXCEPTION} with its reason` };
+          message: `${j.accounts.text} reads ${shape.resources.join(', ')} in every namespace (${READ_VERBS.join(', ')} at most, through ${roleText(shape.role)}), which needs the exception ${KUBERNETES_API_EXCEPTION} with its reason` };
     }),
   },
   {
