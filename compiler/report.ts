@@ -1,5 +1,5 @@
 import {
-  canI, describeObject, deniesAll, parseServiceAccount, policyRule, rbacIndex, serviceAccountUser, KUBERNETES_API_EXCEPTION, EXCEPTION_PREFIX, DepartureEntry, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
+  canI, deliveredSecret, describeObject, deniesAll, secretReferencesOf, parseServiceAccount, policyRule, rbacIndex, serviceAccountUser, KUBERNETES_API_EXCEPTION, EXCEPTION_PREFIX, DepartureEntry, Finding, GateResult, ManifestContext, namespaceOf, parsePinnedImage, WAIVER_PREFIX,
 } from '../policy';
 import { escapeHidden } from '../policy/printable';
 
@@ -18,10 +18,24 @@ export interface SecurityReport {
   readonly ingresses: IngressEntry[];
   /** Every workload that reads the Kubernetes API on purpose (exception kubernetes-api), with what it reads where and why. */
   readonly kubernetesApi: KubernetesApiEntry[];
+  /** Every Secret an ExternalSecret or SealedSecret delivers: who makes it, with which keys, and which workloads read it. */
+  readonly secrets: SecretEntry[];
   /** Unwaived warnings and waived findings; unwaived errors never reach a written report. */
   readonly findings: Finding[];
   /** Every exception and waiver, with the rules it relaxes and how many findings it excuses. */
   readonly departures: DepartureEntry[];
+}
+
+export interface SecretEntry {
+  readonly namespace: string;
+  /** The Secret's name. */
+  readonly name: string;
+  /** `ExternalSecret from SecretStore/<store>` (every store it reads), or `SealedSecret`. */
+  readonly deliveredBy: string;
+  /** Its keys; `unknown (...)` when the maker's keys cannot be read (dataFrom, templates, legacy data). */
+  readonly keys: string[];
+  /** The workloads of its namespace that read it (env, envFrom, volumes), as `Kind name`. */
+  readonly readBy: string[];
 }
 
 export interface WorkloadEntry {
@@ -226,6 +240,7 @@ export function buildReport(objects: Json[], gate: GateResult, options: ReportOp
 
   const ingresses = ctx.ofKind('Ingress').map(ingressEntry);
   const kubernetesApi = kubernetesApiEntries(ctx);
+  const secrets = secretEntries(ctx);
 
   const findings = [...gate.warnings, ...gate.waived];
   return {
@@ -241,8 +256,28 @@ export function buildReport(objects: Json[], gate: GateResult, options: ReportOp
       departures: gate.departures.length,
       warnings: gate.warnings.length,
     },
-    workloads, serviceAccounts, people, namespaces, appProjects, ingresses, kubernetesApi, findings, departures: gate.departures,
+    workloads, serviceAccounts, people, namespaces, appProjects, ingresses, kubernetesApi, secrets, findings, departures: gate.departures,
   };
+}
+
+/** Delivered Secrets, sorted by namespace and name, with the pods of their namespace that read each. */
+function secretEntries(ctx: ManifestContext): SecretEntry[] {
+  const readers = new Map<string, Set<string>>();
+  for (const pod of ctx.pods) {
+    for (const ref of secretReferencesOf(pod)) {
+      const key = `${pod.namespace}/${ref.name}`;
+      readers.set(key, (readers.get(key) ?? new Set()).add(`${pod.object.kind} ${pod.object.metadata?.name}`));
+    }
+  }
+  return [...ctx.ofKind('ExternalSecret'), ...ctx.ofKind('SealedSecret')].map(deliveredSecret).filter(d => d !== undefined)
+    .map((d): SecretEntry => ({
+      namespace: d.namespace,
+      name: d.name,
+      deliveredBy: d.via === 'ExternalSecret' ? `ExternalSecret from ${d.stores.join(', ') || 'no store'}` : 'SealedSecret',
+      keys: d.keys ?? [`unknown (${d.via === 'ExternalSecret' ? 'dataFrom or a template' : 'legacy data'})`],
+      readBy: [...readers.get(`${d.namespace}/${d.name}`) ?? []].sort(),
+    }))
+    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
 }
 
 const API_EXCEPTION = `${EXCEPTION_PREFIX}${KUBERNETES_API_EXCEPTION}`;
@@ -451,6 +486,15 @@ export function renderMarkdown(report: SecurityReport): string {
     ...(report.ingresses.length
       ? [table(['ingress', 'class', 'hosts', 'TLS', 'redirect', 'source ranges', 'backends'], report.ingresses.map(i =>
         [i.ingress, i.className, lines(i.hosts), i.tls.length ? lines(i.tls) : ours('**none**'), i.redirect, lines(i.sourceRanges), lines(i.backends)]))]
+      : ['None.']),
+    '',
+    '## Secrets',
+    '',
+    'Every Secret delivered from a secret manager (an ExternalSecret reading a store, or a SealedSecret decrypted in the cluster): its keys, never its values, and the workloads that read it.',
+    '',
+    ...(report.secrets.length
+      ? [table(['namespace', 'secret', 'delivered by', 'keys', 'read by'], report.secrets.map(s =>
+        [s.namespace, s.name, s.deliveredBy, s.keys.join(', '), s.readBy.length ? lines(s.readBy) : 'no workload']))]
       : ['None.']),
     '',
     '## ArgoCD projects',
