@@ -167,6 +167,9 @@ function words(p: Problem, value: unknown): [string, string] {
       const guess = typeof value === 'string' ? closest(value, allowed.map(String)) : undefined;
       return [`must be one of ${allowed.join(', ')}`, guess ? `did you mean ${guess}?` : 'use one of them'];
     }
+    case 'const':
+      // A field of one allowed value (a literal type such as kubernetesApi's `access: 'read'`).
+      return [`must be ${JSON.stringify(params.allowedValue)}`, `write ${JSON.stringify(params.allowedValue)}`];
     case 'minimum':
     case 'maximum': {
       const { minimum, maximum } = parentSchema ?? {};
