@@ -9,16 +9,16 @@ export * from './constructs';
 // App and platform specs.
 export { defineApp, definePlatform } from './compiler/app-spec';
 export type {
-  AppSpec, CallerSpec, ClusterSpec, DestinationSpec, EnvironmentSpec, IncludeDeparture, IncludeSpec, PlatformSpec, ServiceSpec, WorkloadKind,
+  AppSpec, CallerSpec, ClusterSpec, DestinationSpec, EnvironmentSpec, IncludeDeparture, IncludeSpec, IngressControllerSpec, PlatformSpec, ServiceSpec, WorkloadKind,
 } from './compiler/app-spec';
 export { validateAppSpec, validatePlatformSpec } from './compiler/spec-validation';
 export { resolvePlatform } from './compiler/platform';
-export type { Platform } from './compiler/platform';
+export type { IngressController, Platform } from './compiler/platform';
 // Compiling specs to manifests, the report, and the synth transaction.
 export { compile, ManifestChart } from './compiler/compile';
 export type { CompileOptions, CompileResult } from './compiler/compile';
 export { buildReport, renderMarkdown } from './compiler/report';
-export type { AppProjectEntry, NamespaceEntry, SecurityReport, ServiceAccountEntry, WorkloadEntry } from './compiler/report';
+export type { AppProjectEntry, IngressEntry, NamespaceEntry, SecurityReport, ServiceAccountEntry, WorkloadEntry } from './compiler/report';
 export { synth } from './compiler/synth';
 export type { SynthOptions } from './compiler/synth';
 export { toYaml } from './compiler/yaml-output';
