@@ -3,6 +3,7 @@ import { platform } from '../apps';
 import { PlatformSpec } from '../compiler/app-spec';
 import { compile } from '../compiler/compile';
 import { buildReport, renderMarkdown } from '../compiler/report';
+import { securityDiff } from '../compiler/security-diff';
 import { HardenedDeployment, KubernetesApiAccess } from '../constructs';
 import { API_RESOURCES, canI, checkManifests, readableResource, resourceOfKind } from '../policy';
 import { BOOTSTRAP_CLUSTER_ROLES } from '../policy/bootstrap-roles';
@@ -190,6 +191,17 @@ describe('compile: what kubernetesApi builds', () => {
     const page = renderMarkdown(report);
     expect(page).toContain('## Kubernetes API access');
     expect(page).toContain(`| ops | Deployment agent | agent | **cluster** | nodes<br>pods<br>apps/deployments<br>events.k8s.io/events<br>pods/log (get) | get, list, watch | ${CLUSTER_REASON} |`);
+  });
+
+  test('the security diff shows a service starting to read the API: its token, its exception and what its account can now do', () => {
+    const before = compiled(app(services => { delete services.viewer.kubernetesApi; })).objects;
+    const changes = securityDiff(before, objects).changes;
+    expect(changes).toEqual(expect.arrayContaining([
+      expect.objectContaining({ subject: expect.stringContaining('viewer'), what: 'projected API token', before: 'none', after: 'audience https://kubernetes.default.svc.cluster.local, 3600 s' }),
+      expect.objectContaining({ category: 'departures', change: 'added', reason: VIEW_REASON }),
+    ]));
+    expect(changes.filter(c => c.subject === 'ServiceAccount ops:viewer').map(c => [c.what, c.after]))
+      .toEqual([['can now', 'ops: deployments.apps get, list, watch'], ['can now', 'ops: pods get, list, watch'], ['can now', 'ops: services get, list, watch']]);
   });
 
   test.each(['StatefulSet', 'Job', 'CronJob', 'DaemonSet'])('works for a %s too', kind => {

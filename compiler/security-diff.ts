@@ -116,6 +116,8 @@ function postureOf(pod: ManifestContext['pods'][number]): { attributes: Map<stri
     ['hostIPC', text(spec.hostIPC, 'false')],
     ['serviceAccountName', text(spec.serviceAccountName ?? spec.serviceAccount, 'default')],
     ['automountServiceAccountToken', text(spec.automountServiceAccountToken, 'true (unset)')],
+    // A token asked for by projection (a service's kubernetesApi) shows as much as the legacy one.
+    ['projected API token', projectedTokens(spec)],
   ]);
   const capabilities = new Map<string, string[]>();
   const images = new Map<string, string>();
@@ -133,6 +135,14 @@ function postureOf(pod: ManifestContext['pods'][number]): { attributes: Map<stri
     images.set(name, String(container.image));
   }
   return { attributes, capabilities, images };
+}
+
+/** The pod's projected service account tokens, as `audience <aud>, <n> s` each, or `none`. */
+function projectedTokens(spec: Json): string {
+  const tokens = (Array.isArray(spec.volumes) ? spec.volumes as Json[] : []).flatMap(v => (Array.isArray(v?.projected?.sources) ? v.projected.sources as Json[] : []))
+    .filter(src => src?.serviceAccountToken !== undefined && src?.serviceAccountToken !== null)
+    .map(src => `audience ${src.serviceAccountToken.audience ?? '(none)'}, ${src.serviceAccountToken.expirationSeconds ?? '(no expiry)'} s`);
+  return tokens.join('; ') || 'none';
 }
 
 function postureSummary(pod: ManifestContext['pods'][number]): string {
