@@ -107,7 +107,7 @@ describe('compile: references to a key a delivered Secret does not have', () => 
       ];
     }));
     expect(errors).toEqual([
-      '[apps/kb/services/api] env.DB_PASSWORD.secretKeyRef.key: is not a key of Secret db, which environments.production.secrets.db delivers (ExternalSecret from SecretStore openbao) with the keys password, username (got "pasword"). Fix: use one of password, username, or add the key to environments.production.secrets.db',
+      '[apps/kb/services/api] env.DB_PASSWORD.secretKeyRef.key: is not a key of Secret db, which environments.production.secrets.db delivers (ExternalSecret from SecretStore/openbao) with the keys password, username (got "pasword"). Fix: use one of password, username, or add the key to environments.production.secrets.db',
       expect.stringMatching(/^\[apps\/kb\/services\/api\] sidecars\[0\]\.env\.TOKEN\.secretKeyRef\.key: is not a key of Secret db, .* \(got "token"\)/),
       expect.stringMatching(/^\[apps\/kb\/services\/api\] volumes\[0\]\.secret\.items\[0\]\.key: is not a key of Secret tls, which environments\.production\.secrets\.tls delivers \(SealedSecret\) with the keys tls\.crt \(got "tls\.key"\)/),
       expect.stringMatching(/^\[apps\/kb\/services\/api\] volumes\[1\]\.projected\.sources\[0\]\.secret\.items\[0\]\.key: is not a key of Secret db/),

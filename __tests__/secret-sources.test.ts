@@ -66,7 +66,7 @@ describe('HardenedExternalSecret', () => {
   test('emits an ExternalSecret of the namespace\'s SecretStore that owns its Secret and names each key', () => {
     const { es, objects } = external({ refreshInterval: '15m', type: 'kubernetes.io/basic-auth', data: [...DATA, { key: 'username', remoteKey: 'shop/db', property: 'user' }] });
     expect(es.keys).toEqual(['password', 'username']);
-    expect(es.deliveredBy).toBe('ExternalSecret from SecretStore openbao');
+    expect(es.deliveredBy).toBe('ExternalSecret from SecretStore/openbao');
     expect(objects).toHaveLength(1);
     expect(objects[0].spec).toEqual({
       secretStoreRef: { kind: 'SecretStore', name: 'openbao' },
@@ -90,7 +90,7 @@ describe('HardenedExternalSecret', () => {
   test('a ClusterSecretStore the platform allows, and the gate reads the same allow-list from the Namespace', () => {
     const { namespace, platform, workloads } = setup(['shared']);
     const es = new HardenedExternalSecret(workloads, 'db', { namespace, store: 'shared', storeKind: 'ClusterSecretStore', allowedClusterStores: ['shared'], data: DATA });
-    expect(es.deliveredBy).toBe('ExternalSecret from ClusterSecretStore shared');
+    expect(es.deliveredBy).toBe('ExternalSecret from ClusterSecretStore/shared');
     const objects = [...Testing.synth(platform), ...Testing.synth(workloads)];
     expect(objects.find(o => o.kind === 'Namespace')!.metadata.annotations).toEqual({ [CLUSTER_SECRET_STORES_ANNOTATION]: 'shared' });
     expect(checkManifests(objects).findings).toEqual([]);

@@ -19,7 +19,7 @@ export interface IDeliveredSecret {
   readonly namespace: string;
   /** Its keys, sorted. */
   readonly keys: readonly string[];
-  /** Who makes it, e.g. `ExternalSecret from SecretStore openbao` or `SealedSecret`. */
+  /** Who makes it, e.g. `ExternalSecret from SecretStore/openbao` or `SealedSecret`. */
   readonly deliveredBy: string;
 }
 
@@ -139,7 +139,7 @@ export class HardenedExternalSecret extends Construct implements IDeliveredSecre
     }
     const typeProblem = secretTypeKeysProblem(type, this.keys);
     if (typeProblem) refuse(this, 'data', this.keys, typeProblem, `add a data entry for each key the ${type} type needs, or leave type out`);
-    this.deliveredBy = `ExternalSecret from ${kind} ${store}`;
+    this.deliveredBy = `ExternalSecret from ${kind}/${store}`;
 
     const labels = { ...checkLabels(this, 'labels', props.labels ?? {}), ...MANAGED_BY };
     this.object = new ExternalSecret(this, 'Resource', {
