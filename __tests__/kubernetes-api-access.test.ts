@@ -1,5 +1,4 @@
 import { Testing } from 'cdk8s';
-import { platform } from '../apps';
 import { PlatformSpec } from '../compiler/app-spec';
 import { compile } from '../compiler/compile';
 import { buildReport, renderMarkdown } from '../compiler/report';
@@ -18,7 +17,8 @@ import '../testing';
 type Json = Record<string, any>;
 
 const API_SERVER = { cidrs: ['10.96.0.1/32', '192.168.1.10/32'] };
-const PLATFORM: PlatformSpec = { ...platform, apiServer: API_SERVER };
+// The platform settings of these tests alone, not the examples' (which may grow a bootstrap project and its waivers).
+const PLATFORM: PlatformSpec = { apiServer: API_SERVER };
 const NS = 'ops';
 const SA = (name: string, namespace = NS) => `system:serviceaccount:${namespace}:${name}`;
 const CLUSTER_REASON = 'answers the on-call team\'s questions about the state of every namespace';
@@ -159,7 +159,7 @@ describe('compile: what kubernetesApi builds', () => {
   });
 
   test('the platform\'s ports and audience replace the defaults', () => {
-    const custom = compiled(app(), { ...platform, apiServer: { cidrs: ['172.20.0.1/32'], ports: [443], audience: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC' } });
+    const custom = compiled(app(), { apiServer: { cidrs: ['172.20.0.1/32'], ports: [443], audience: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC' } });
     expect(custom.errors).toEqual([]);
     const token = find(custom.objects, 'Deployment', 'agent').spec.template.spec.volumes.find((v: Json) => v.name === 'kube-api-access').projected.sources[0];
     expect(token.serviceAccountToken.audience).toBe('https://oidc.eks.eu-west-1.amazonaws.com/id/ABC');
@@ -279,7 +279,7 @@ describe('canI proves what the accounts can and cannot do', () => {
 });
 
 describe('compile: refusals name the service, the field, the value and the fix', () => {
-  const errorsOf = (edit: (services: Json) => void, platformSpec: PlatformSpec = PLATFORM) => compiled(app(edit), platformSpec).errors;
+  const errorsOf = (edit: (services: Json) => void) => compiled(app(edit)).errors;
   const AT = '[apps/ops/services/agent]';
 
   test.each([
@@ -301,6 +301,14 @@ describe('compile: refusals name the service, the field, the value and the fix',
     ['an API version', 'apps/v1/deployments', /names an API version.*did you mean "apps\/deployments"\?/],
     ['a custom resource', 'argoproj.io/applications', /custom resources are not offered/],
     ['a create-only review', 'authorization.k8s.io/subjectaccessreviews', /is not a resource of the Kubernetes 1\.28 API/],
+    // Names every JavaScript object has: looked up as own keys only.
+    ['a prototype key as a resource', 'constructor', /is not a resource of the Kubernetes 1\.28 API/],
+    ['a prototype key as a subresource', 'pods/constructor', /is a subresource, which is not offered;/],
+    ['__proto__', '__proto__', /is not a resource of the Kubernetes 1\.28 API/],
+    ['a resource with a space', ' pods', /did you mean "pods"\?/],
+    ['a capitalized resource', 'Pods', /did you mean "pods"\?/],
+    ['a leading slash', '/pods', /is not a resource name/],
+    ['a nested subresource', 'pods/log/x', /is not a resource name/],
   ])('refuses %s', (_, resource, message) => {
     const errors = errorsOf(s => { api(s).resources = [resource]; });
     expect(errors).toEqual([expect.stringMatching(message)]);
@@ -339,7 +347,7 @@ describe('compile: refusals name the service, the field, the value and the fix',
   });
 
   test('refuses kubernetesApi when the platform settings name no apiServer, once per service, and builds neither service', () => {
-    const result = compiled(app(), platform);
+    const result = compiled(app(), {});
     expect(result.errors).toEqual([
       expect.stringMatching(/^\[apps\/ops\/services\/agent\] kubernetesApi: needs the API server.*name no apiServer.*Fix: set apiServer in the platform settings/),
       expect.stringMatching(/^\[apps\/ops\/services\/viewer\] kubernetesApi: .*Fix: set apiServer in the platform settings/),
@@ -359,7 +367,7 @@ describe('compile: refusals name the service, the field, the value and the fix',
 });
 
 describe('platform apiServer', () => {
-  const refusal = (apiServer: any) => compile([app()], { ...platform, apiServer }).errors;
+  const refusal = (apiServer: any) => compile([app()], { apiServer }).errors;
 
   test.each([
     ['the whole IPv4 internet', ['0.0.0.0/0']],

@@ -148,7 +148,8 @@ export function readableResource(spelling: unknown): ReadableResource | Resource
   if (sub !== undefined) {
     const rbacResource = `${resource}/${sub}`;
     if (group !== '' || !READABLE_SUBRESOURCES.includes(rbacResource)) {
-      return { problem: `is a subresource, which ${SUBRESOURCE_WHY[sub] ?? 'is not offered'}; only ${READABLE_SUBRESOURCES.join(', ')} may be read`,
+      const why = Object.prototype.hasOwnProperty.call(SUBRESOURCE_WHY, sub) ? SUBRESOURCE_WHY[sub] : 'is not offered';
+      return { problem: `is a subresource, which ${why}; only ${READABLE_SUBRESOURCES.join(', ')} may be read`,
         fix: `ask for "${spellResource(known)}" to read the objects themselves` };
     }
     return { ...known, subresource: sub, rbacResource };
