@@ -31,6 +31,26 @@ describe('sourceRepos, as Argo CD tests them', () => {
   });
 });
 
+describe('sourceRepos over Helm and OCI chart repos (Argo CD 3.5 normalizes them as Git URLs: lower case, no ".git", url.Parse)', () => {
+  const cases: SourceCase[] = [
+    [['https://charts.jetstack.io'], 'https://charts.jetstack.io', true],
+    [['https://charts.jetstack.io'], 'HTTPS://Charts.Jetstack.IO', true],
+    // A scheme-less source (Helm's old OCI form) is another string: the project entry must be spelled as the source is.
+    [['https://charts.jetstack.io'], 'charts.jetstack.io', false],
+    [['https://charts.jetstack.io'], 'https://charts.jetstack.io/', false],
+    [['oci://ghcr.io/acme/charts/api'], 'oci://ghcr.io/acme/charts/api', true],
+    [['oci://ghcr.io/acme/charts/api'], 'OCI://GHCR.IO/acme/charts/api', true],
+    [['oci://ghcr.io/acme/charts/api'], 'oci://ghcr.io/acme/charts/api2', false],
+    // A registry path does not admit the charts below it: each OCI chart is its own entry.
+    [['oci://ghcr.io/acme/charts'], 'oci://ghcr.io/acme/charts/api', false],
+    [['oci://ghcr.io/acme/charts/*'], 'oci://ghcr.io/acme/charts/api', true],
+    [['https://github.com/acme/*'], 'oci://github.com/acme/charts', false],
+  ];
+  test.each(cases)('%j admits %s: %s', (sources, repo, permitted) => {
+    expect(isSourcePermitted(sources, repo)).toBe(permitted);
+  });
+});
+
 describe('negated sourceRepos, as Argo CD tests them', () => {
   const cases: SourceCase[] = [
     [['!https://github.com/argoproj/test.git'], 'https://github.com/argoproj/test.git', false],

@@ -72,6 +72,7 @@ function baseSet(): Json[] {
         destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'shop' }],
         destinationServiceAccounts: [{ server: 'https://kubernetes.default.svc', namespace: 'shop', defaultServiceAccount: 'deployer' }],
         clusterResourceWhitelist: [],
+        namespaceResourceWhitelist: [{ group: 'apps', kind: 'Deployment' }, { group: '', kind: 'Service' }],
       },
     },
   ];

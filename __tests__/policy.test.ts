@@ -212,24 +212,38 @@ describe('deployers', () => {
     for (const f of files.filter(f => f.file.startsWith('apps/'))) {
       const ns = f.objects[0].metadata.namespace;
       const role = all.find(o => o.kind === 'Role' && o.metadata.namespace === ns);
-      const granted = role!.rules.flatMap((r: any) => r.resources).sort();
+      const granted = role!.rules.filter((r: any) => r.verbs.includes('create')).flatMap((r: any) => r.resources).sort();
       expect(granted).toEqual([...new Set(f.objects.map(o => plural[o.kind]))].sort());
+      // Besides, only reads for the Argo CD UI: no verb that writes, never Secrets or a pod subresource but logs.
+      for (const r of role!.rules.filter((r: any) => !r.verbs.includes('create'))) {
+        expect(['get', 'list', 'watch']).toEqual(expect.arrayContaining(r.verbs));
+        for (const res of r.resources) expect(['events', 'pods', 'pods/log', 'replicasets', 'jobs', 'controllerrevisions', 'persistentvolumeclaims']).toContain(res);
+      }
     }
   });
 });
 
 describe('ArgoCD', () => {
-  const projects = all.filter(o => o.kind === 'AppProject');
-  const applications = all.filter(o => o.kind === 'Application');
+  // The platform's own project and Application (platform/bootstrap.k8s.yaml) are judged apart.
+  const isPlatform = (o: any) => o.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform';
+  const projects = all.filter(o => o.kind === 'AppProject' && !isPlatform(o));
+  const applications = all.filter(o => o.kind === 'Application' && !isPlatform(o));
+  const chartApplications = applications.filter(a => a.metadata.labels['guardrails.cdk8s.io/chart']);
+  const envApplications = applications.filter(a => !a.metadata.labels['guardrails.cdk8s.io/chart']);
+  const FENCES = ['LimitRange', 'NetworkPolicy', 'ResourceQuota', 'Role', 'RoleBinding', 'AppProject', 'Application', 'ApplicationSet'];
 
-  test('every project trusts explicit repos only and allows no cluster-scoped objects', () => {
+  test('every project trusts explicit repos only, allows no cluster-scoped objects and whitelists tenant kinds only', () => {
     expect(projects.length).toBe(apps.length);
     for (const p of projects) {
       expect(p.spec.sourceRepos.length).toBeGreaterThan(0);
-      for (const repo of p.spec.sourceRepos) expect(repo).not.toMatch(/[*?[]/);
+      for (const repo of p.spec.sourceRepos) expect(repo).not.toMatch(/[*?[!]/);
       expect(p.spec.clusterResourceWhitelist).toEqual([]);
-      expect(p.spec.namespaceResourceBlacklist.map((k: any) => k.kind).sort())
-        .toEqual(['LimitRange', 'NetworkPolicy', 'ResourceQuota', 'Role', 'RoleBinding']);
+      expect(p.spec.namespaceResourceWhitelist.length).toBeGreaterThan(0);
+      for (const k of p.spec.namespaceResourceWhitelist) {
+        expect(FENCES).not.toContain(k.kind);
+        expect(`${k.group}${k.kind}`).not.toMatch(/[*?[\]]/);
+      }
+      expect(p.spec.orphanedResources).toEqual({ warn: true });
     }
   });
 
@@ -249,8 +263,8 @@ describe('ArgoCD', () => {
   });
 
   test('every Application is in its app\'s project and syncs that environment\'s folder of dist/', () => {
-    expect(applications).toHaveLength(tenantNamespaces.length);
-    for (const a of applications) {
+    expect(envApplications).toHaveLength(tenantNamespaces.length);
+    for (const a of envApplications) {
       const project = projects.find(p => p.metadata.name === a.spec.project);
       expect(a.spec.project).not.toBe('default');
       expect(project!.spec.destinations).toContainEqual(a.spec.destination);
@@ -259,6 +273,27 @@ describe('ArgoCD', () => {
       expect(a.spec.source.path).toBe(`dist/apps/${app}/${env}`);
       expect(a.spec.source.directory).toEqual({ include: '*.yaml' });
       expect(files.some(f => f.file.startsWith(`apps/${app}/${env}/`) && f.objects.every(o => o.metadata.namespace === a.spec.destination.namespace))).toBe(true);
+    }
+  });
+
+  test('every Helm chart Application is pinned, reasoned, in its app\'s project, and its repo is listed exactly', () => {
+    for (const a of chartApplications) {
+      const project = projects.find(p => p.metadata.name === a.spec.project)!;
+      expect(project.spec.destinations).toContainEqual(a.spec.destination);
+      const [chart] = a.spec.sources;
+      expect(chart.targetRevision).toMatch(/^(v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?|sha256:[0-9a-f]{64})$/);
+      expect(project.spec.sourceRepos).toContain(chart.repoURL);
+      expect(a.metadata.annotations['guardrails.cdk8s.io/exception.helm-chart']).toMatch(/.{10,}/);
+    }
+  });
+
+  test('the platform bootstrap, when written, trusts one repo and syncs dist/platform', () => {
+    const platformProjects = all.filter(o => o.kind === 'AppProject' && isPlatform(o));
+    for (const p of platformProjects) {
+      expect(p.spec.sourceRepos).toHaveLength(1);
+      expect(p.spec.clusterResourceWhitelist.map((k: any) => k.kind)).toContain('Namespace');
+      const app = all.find(o => o.kind === 'Application' && isPlatform(o) && o.spec.project === p.metadata.name);
+      expect(app!.spec.source).toMatchObject({ repoURL: p.spec.sourceRepos[0], path: 'dist/platform', directory: { recurse: false } });
     }
   });
 });

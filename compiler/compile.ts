@@ -6,12 +6,15 @@ import {
   ArgoProject, DefaultDenyNetwork, HardenedIngress, IHardenedWorkload, ScopedDeployer, TeamAccess, TenantNamespace,
 } from '../constructs';
 import { checkDnsLabel, checkLabels, checkReason } from '../constructs/validate';
+import { ArgoHelmChart, checkHelmChart } from '../constructs/argo-project';
+import { ArgoPlatformBootstrap } from '../constructs/argo-bootstrap';
+import { FENCE_KINDS, tenantGroupKind } from '../policy/tenant-kinds';
 import { CheckedApiRead, checkKubernetesApiRead, KubernetesApiAccess, KubernetesApiRead } from '../constructs/kubernetes-api-access';
 import {
   checkManifests, departuresOf, EXCEPTION_PREFIX, formatFinding, GateResult, GuardrailError, Json, podTemplateOf, readManifests, refuse, RULES, WAIVER_PREFIX,
 } from '../policy';
 import { AppSpec, EnvironmentSpec, IncludeSpec, PlatformSpec, ServiceSpec } from './app-spec';
-import { IngressController, Platform, resolvePlatform } from './platform';
+import { BOOTSTRAP, IngressController, Platform, resolvePlatform } from './platform';
 import { AddressRange, describeReach, internetReach, isInternet, parseCidr, reachesPublic } from '../policy/cidr';
 import { dnsLabelProblem } from '../policy/grammar';
 import { validateAppSpec, validatePlatformSpec } from './spec-validation';
@@ -87,6 +90,7 @@ export function compile(specs: AppSpec[], platformSpec?: PlatformSpec, options: 
   const platformScope = new Construct(app, 'platform');
   const appsScope = new Construct(app, 'apps');
   for (const claim of owned) attempt(() => compileApp(platformScope, appsScope, platform!, claim, attempt, sourcePath, options.now));
+  if (platform.bootstrap && errors.length === 0) attempt(() => compileBootstrap(platformScope, platform!, sourcePath));
 
   const files: Record<string, string> = {};
   const objects: Record<string, any>[] = [];
@@ -295,6 +299,8 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
   const platformChart = new ManifestChart(platformScope, spec.name, `platform/${spec.name}.k8s.yaml`);
   const appScope = new Construct(appsScope, spec.name);
   const argoEnvironments: { name: string; namespace: string; serviceAccount: string; path: string }[] = [];
+  const charts = checkCharts(spec, appPath, owned.environments.map(e => e.name), attempt);
+  const deployers: ScopedDeployer[] = [];
   // A refusal of a service's ingress is the same in every environment: reported once.
   const ingressRefusals = new Set<string>();
   for (const { name: env, spec: envSpec, namespace: namespaceName } of owned.environments) {
@@ -349,7 +355,10 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
         attempt(() => addIngress(workloads, network, ruleNames, `${appPath}/services/${name}`, svc, self, namespace, platform, spec.name, ingressRefusals));
       }
     }
-    const deployer = new ScopedDeployer(scope, 'Deployer', { namespace, workloads });
+    // What the environment's charts render is synced as this deployer too: its Role grows by their kinds.
+    const chartKinds = [...new Set(charts.filter(c => c.environments.includes(env)).flatMap(c => c.kinds))];
+    const deployer = new ScopedDeployer(scope, 'Deployer', { namespace, workloads, kinds: chartKinds.length ? chartKinds : undefined });
+    deployers.push(deployer);
     // People's roles sit beside the deployer in the platform chart, which only the platform team applies.
     if (envSpec.access !== undefined && !(Array.isArray(envSpec.access) && envSpec.access.length === 0)) {
       attempt(() => {
@@ -372,7 +381,64 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
     cluster,
     argoNamespace: platform.argoNamespace,
     environments: argoEnvironments,
+    // The project syncs exactly the kinds its deployers may apply: an allow-list as tight as their Roles.
+    kinds: [...new Set(deployers.flatMap(d => d.kinds()))],
+    charts: charts.map(({ kinds: _, ...chart }) => chart),
   });
+}
+
+/**
+ * `platform/bootstrap.k8s.yaml`: the platform's AppProject and the Application that syncs the
+ * platform folder, scoped to what the platform charts hold. Built after every app, so that it
+ * sees all of their objects. One Application syncs to one cluster, so every app must deploy to
+ * the platform's first cluster (where Argo CD runs).
+ */
+function compileBootstrap(platformScope: Construct, platform: Platform, sourcePath: string): void {
+  const { repoURL, targetRevision, path } = platform.bootstrap!;
+  const cluster = platform.clusters[0];
+  for (const project of platformScope.node.findAll().filter((c): c is ArgoProject => c instanceof ArgoProject)) {
+    if (project.cluster.server !== cluster.server) {
+      refuse('platform', 'repoURL', repoURL, `the bootstrap syncs the platform folder to one cluster, ${cluster.name}, but app ${project.name} deploys to ${project.cluster.name}, whose Namespaces and RBAC it would create in the wrong cluster`,
+        'deploy every app to the first cluster, or leave repoURL unset and write one platform Application per cluster');
+    }
+  }
+  const chart = new ManifestChart(platformScope, BOOTSTRAP, `platform/${BOOTSTRAP}.k8s.yaml`);
+  new ArgoPlatformBootstrap(chart, 'Bootstrap', {
+    project: platform.project,
+    repoURL,
+    targetRevision,
+    path: path ?? (sourcePath === '.' || sourcePath === '' ? 'platform' : `${sourcePath}/platform`),
+    argoNamespace: platform.argoNamespace,
+    cluster,
+    platform: [platformScope],
+  });
+}
+
+/**
+ * The app's Helm charts, checked with the spec's field names (`charts.<name>.version`); a refused
+ * chart is left out, so that its refusal is reported once.
+ */
+function checkCharts(spec: AppSpec, appPath: string, environments: string[], attempt: (fn: () => void) => void): (ArgoHelmChart & { environments: string[]; kinds: string[] })[] {
+  const entries = spec.charts !== null && typeof spec.charts === 'object' ? Object.entries(spec.charts) : [];
+  const charts: (ArgoHelmChart & { environments: string[]; kinds: string[] })[] = [];
+  for (const [name, chart] of entries) {
+    attempt(() => {
+      const field = `charts.${name}`;
+      checkDnsLabel(appPath, 'charts', name);
+      const checked = checkHelmChart(appPath, field, { ...chart, name }, environments);
+      const kinds = (chart.kinds ?? []).map((kind, i) => {
+        const groupKind = typeof kind === 'string' ? tenantGroupKind(kind) : undefined;
+        if (!groupKind || FENCE_KINDS.some(f => f.kind === kind)) {
+          refuse(appPath, `${field}.kinds[${i}]`, kind, 'is not a kind a tenant may own, so the deployer may not apply it and the project refuses it',
+            'list tenant kinds only (TENANT_KINDS in policy/tenant-kinds.ts, e.g. "Deployment", "Service", "ConfigMap"); RBAC, quotas, network policy and cluster-scoped objects are the platform\'s');
+        }
+        return kind;
+      });
+      const { oci: _oci, source: _source, ...plain } = checked;
+      charts.push({ ...plain, kinds });
+    });
+  }
+  return charts;
 }
 
 /**

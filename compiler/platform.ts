@@ -42,6 +42,8 @@ export interface Platform {
   readonly apiServer?: ApiServer;
   /** ClusterSecretStores every app environment may read (`PlatformSpec.clusterSecretStores`), checked. */
   readonly clusterSecretStores: readonly string[];
+  /** Where the platform folder is synced from, when the settings name a repo: compile then writes the bootstrap file. */
+  readonly bootstrap?: { readonly repoURL: string; readonly targetRevision?: string; readonly path?: string };
   /** Why `namespace` is not an app's to claim, or `undefined` when it may be. */
   reservedNamespace(namespace: string): string | undefined;
   /** Why `project` is not an app's AppProject name, or `undefined` when it may be. */
@@ -51,6 +53,8 @@ export interface Platform {
 /** Namespaces no app may claim whatever the settings say: the cluster's own. */
 const ALWAYS_RESERVED = ['kube-*', 'default'];
 const WHERE = 'platform';
+/** The name of the platform's bootstrap file (`platform/<name>.k8s.yaml`), taken from the app names when it is written. */
+export const BOOTSTRAP = 'bootstrap';
 
 /** Checks `spec` and applies its defaults. */
 export function resolvePlatform(spec: PlatformSpec = {}): Platform {
@@ -73,12 +77,15 @@ export function resolvePlatform(spec: PlatformSpec = {}): Platform {
     checkDnsLabel(WHERE, field, typeof ns === 'string' && ns.endsWith('*') ? `${ns.slice(0, -1)}x` : ns);
     return ns;
   })];
-  const projects = ['default', project, ...(spec.reservedProjects ?? []).map((p, i) => checkDnsLabel(WHERE, `reservedProjects[${i}]`, p))];
+  // With a bootstrap, `platform/bootstrap.k8s.yaml` is the platform's: no app may be named so as to write that file.
+  const projects = ['default', project, ...(spec.repoURL !== undefined ? [BOOTSTRAP] : []),
+    ...(spec.reservedProjects ?? []).map((p, i) => checkDnsLabel(WHERE, `reservedProjects[${i}]`, p))];
   const oidc = checkOidcPrefixes(WHERE, 'oidc', spec.oidc);
   const apiServer = spec.apiServer === undefined ? undefined : checkApiServer(spec.apiServer);
   const clusterSecretStores = checkClusterSecretStores(spec.clusterSecretStores);
   return {
     clusterSecretStores,
+    ...(spec.repoURL !== undefined ? { bootstrap: { repoURL: spec.repoURL, targetRevision: spec.targetRevision, path: spec.path } } : {}),
     argoNamespace,
     project,
     clusters,
@@ -93,7 +100,8 @@ export function resolvePlatform(spec: PlatformSpec = {}): Platform {
       return ALWAYS_RESERVED.includes(hit) ? `is a namespace of the cluster itself (${hit})` : `is reserved by the platform settings (${hit})`;
     },
     reservedProject: name => (projects.includes(name)
-      ? (name === project ? 'is the platform team\'s own AppProject' : name === 'default' ? 'is Argo CD\'s default AppProject, which trusts every repo' : 'is reserved by the platform settings')
+      ? (name === project ? 'is the platform team\'s own AppProject' : name === 'default' ? 'is Argo CD\'s default AppProject, which trusts every repo'
+        : name === BOOTSTRAP && spec.repoURL !== undefined ? 'names the platform\'s bootstrap file, platform/bootstrap.k8s.yaml' : 'is reserved by the platform settings')
       : undefined),
   };
 }

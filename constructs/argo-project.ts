@@ -1,11 +1,14 @@
 import { Construct } from 'constructs';
 import { Application } from '../imports/argocd-application-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
-import { MANAGED_BY } from '../policy/annotations';
-import { checkRepoUrl, DEFAULT_ARGO_NAMESPACE, GLOB_CHARS, HOST, normalizeRepo, PLATFORM_NAMESPACES, repoMatches } from '../policy/argo';
+import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
+import {
+  chartRepoProblem, chartVersionProblem, checkChartRepoUrl, checkRepoUrl, DEFAULT_ARGO_NAMESPACE, GLOB_CHARS, HOST, normalizeRepo, PLATFORM_NAMESPACES, repoMatches,
+} from '../policy/argo';
 import { refuse } from '../policy/errors';
 import { dnsSubdomainProblem } from '../policy/grammar';
-import { checkDnsLabel, checkString } from './validate';
+import { FENCE_KINDS, GroupKind, TENANT_KINDS, tenantGroupKind } from '../policy/tenant-kinds';
+import { checkDnsLabel, checkReason, checkString } from './validate';
 import { sameCopies } from './copies';
 
 /** An Argo CD cluster, as registered in Argo CD (`argocd cluster list`). */
@@ -28,6 +31,42 @@ export interface ArgoEnvironment {
   readonly path: string;
 }
 
+/**
+ * A Helm chart the app installs in some of its environments, beside its own manifests: one extra
+ * Application per environment, `<app>-<env>-<name>`, in the app's project, into the environment's
+ * namespace, synced as the same deployer. What the chart renders is not in the repo, so the policy
+ * gate never sees it: the `reason` is written on each Application as the
+ * `guardrails.cdk8s.io/exception.helm-chart` annotation and reported. What still fences it is the
+ * project (its namespaced-kind whitelist, no cluster-scoped kinds, its destinations) and the
+ * deployer's Role, which Argo CD impersonates.
+ */
+export interface ArgoHelmChart {
+  /** Short name (a DNS label): the Application is `<app>-<env>-<name>` and the Helm release `<name>`. */
+  readonly name: string;
+  /**
+   * The chart repository, literally: a Helm repository `https://host[/path]` (its root may be the
+   * host, e.g. `https://charts.jetstack.io`) or an OCI registry path `oci://host/path` (the chart
+   * name is appended, e.g. `oci://ghcr.io/acme/charts` + `api`). It is added to the project's
+   * `sourceRepos` as an exact entry (for OCI, the chart's full path), never a glob.
+   */
+  readonly repoURL: string;
+  /** The chart's name in the repository, e.g. `cert-manager`. */
+  readonly chart: string;
+  /** One exact version, e.g. `1.2.3` or `v1.14.4` (for OCI also a `sha256:` digest): never a range, `*` or `latest`. */
+  readonly version: string;
+  /**
+   * Helm values files in the app's own repo (`repoURL` of the project, at its `targetRevision`),
+   * relative to its root, e.g. `charts/cert-manager/values.yaml`; read through a second source
+   * with `ref: values` as `$values/<path>`.
+   * @default - the chart's own defaults
+   */
+  readonly valueFiles?: string[];
+  /** Names of the environments that install it. @default - every environment */
+  readonly environments?: string[];
+  /** Why the app needs a chart whose objects the gate cannot judge. Written on each of its Applications. */
+  readonly reason: string;
+}
+
 export interface ArgoProjectProps {
   /** The app name; the AppProject's name. */
   readonly app: string;
@@ -48,29 +87,31 @@ export interface ArgoProjectProps {
   readonly environments: ArgoEnvironment[];
   /** Namespace ArgoCD runs in, where AppProjects and Applications live. @default 'argocd' */
   readonly argoNamespace?: string;
+  /**
+   * The namespaced kinds the project may sync (its `namespaceResourceWhitelist`), each a kind a
+   * tenant may own: `TENANT_KINDS` (policy/tenant-kinds.ts), `DaemonSet` or `Secret`. Never a
+   * kind that fences the tenant (quota, limits, network policy, RBAC, Argo CD's own).
+   * @default - every kind of TENANT_KINDS
+   */
+  readonly kinds?: string[];
+  /** Helm charts installed beside the app's manifests, each its own Application per environment. @default - none */
+  readonly charts?: ArgoHelmChart[];
 }
 
 /** Where Argo CD puts its own in-cluster API server. */
 export const ARGO_IN_CLUSTER: ArgoCluster = { name: 'in-cluster', server: 'https://kubernetes.default.svc' };
 
-/**
- * Namespaced kinds a tenant's sync may not create or change: quotas, limits, network policy and
- * RBAC are how the platform team fences the namespace, so the fenced party must not hold the keys.
- */
-export const ARGO_PLATFORM_OWNED_KINDS: ReadonlyArray<{ readonly group: string; readonly kind: string }> = [
-  { group: '', kind: 'ResourceQuota' },
-  { group: '', kind: 'LimitRange' },
-  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
-  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
-];
+/** The guardrail kinds no tenant project may sync (policy/tenant-kinds.ts FENCE_KINDS). */
+export const ARGO_PLATFORM_OWNED_KINDS: readonly GroupKind[] = FENCE_KINDS;
 
 /**
  * An Argo CD AppProject for one app, and one Application per environment that syncs the
  * environment's folder of the repo into its tenant namespace.
  *
  * The project only lets the app reach its own namespaces on one cluster, creates nothing
- * cluster-scoped, and leaves quotas, limits, network policy and RBAC to the platform team.
+ * cluster-scoped, and syncs only the namespaced kinds of its whitelist (tenant kinds, never
+ * quotas, limits, network policy, RBAC or Argo CD's own), leaving those to the platform team.
+ * Helm charts (`charts`) get their own Applications, reasoned as departures.
  *
  * Every sync runs as the environment's ScopedDeployer service account (`destinationServiceAccounts`)
  * rather than as Argo CD's own, cluster-admin-like controller account. Argo CD only impersonates
@@ -93,14 +134,22 @@ export class ArgoProject extends Construct {
     const targetRevision = checkRevision(this, props.targetRevision ?? 'main');
 
     const repoURL = checkRepoUrl(this, 'repoURL', props.repoURL, false);
-    const sourceRepos = checkSourceRepos(this, props.sourceRepos ?? [repoURL]);
-    if (!sourceRepos.some(pattern => repoMatches(pattern, repoURL))) {
+    const gitRepos = checkSourceRepos(this, props.sourceRepos ?? [repoURL]);
+    if (!gitRepos.some(pattern => repoMatches(pattern, repoURL))) {
       refuse(this, 'repoURL', repoURL, 'the repo is not in sourceRepos, so Argo CD would refuse every sync',
         `add "${repoURL}" to sourceRepos, or point repoURL at a repo that sourceRepos lists`);
     }
 
     this.cluster = checkCluster(this, props.cluster ?? ARGO_IN_CLUSTER);
     const environments = checkEnvironments(this, props.environments);
+    const whitelist = checkKinds(this, props.kinds ?? Object.keys(TENANT_KINDS));
+    const charts = checkCharts(this, props.charts ?? [], environments.map(e => e.name));
+    // Each chart repo exactly as its Applications name it (Argo CD compares after lower-casing and
+    // trimming ".git"): a registry root or an OCI chart path is one repo, never a pattern.
+    const sourceRepos = [...gitRepos];
+    for (const chart of charts) {
+      if (!sourceRepos.some(r => normalizeRepo(r) === normalizeRepo(chart.source))) sourceRepos.push(chart.source);
+    }
     environments.forEach((env, i) => {
       // The gate's argocd.protected-destinations: a tenant project never reaches the platform's namespaces.
       if ([...PLATFORM_NAMESPACES, DEFAULT_ARGO_NAMESPACE, this.argoNamespace].includes(env.namespace)) {
@@ -115,6 +164,16 @@ export class ArgoProject extends Construct {
           'shorten the app or environment name');
       }
     });
+    charts.forEach((chart, i) => chart.environments.forEach(env => {
+      if (`${this.name}-${env}-${chart.name}`.length > 63) {
+        refuse(this, `charts[${i}].name`, chart.name, `the Application name "${this.name}-${env}-${chart.name}" is longer than 63 characters`,
+          'shorten the chart\'s name (or the app or environment name)');
+      }
+      if (environments.some(e => `${this.name}-${e.name}` === `${this.name}-${env}-${chart.name}`)) {
+        refuse(this, `charts[${i}].name`, chart.name, `the Application "${this.name}-${env}-${chart.name}" would have the name of an environment's Application`,
+          'give the chart another name');
+      }
+    }));
 
     const labels = { 'app.kubernetes.io/part-of': this.name, ...MANAGED_BY };
     const server = this.cluster.server;
@@ -135,7 +194,10 @@ export class ArgoProject extends Construct {
         })),
         // Empty, not absent: Argo CD reads an empty cluster whitelist as "no cluster-scoped kind".
         clusterResourceWhitelist: [],
-        namespaceResourceBlacklist: ARGO_PLATFORM_OWNED_KINDS.map(k => ({ group: k.group, kind: k.kind })),
+        // An allow-list, not a blocklist: a kind nobody thought of (a CRD installed tomorrow) is refused.
+        namespaceResourceWhitelist: whitelist.map(k => ({ group: k.group, kind: k.kind })),
+        // Objects in the app's namespaces that no Application tracks (left by a hand edit or a
+        // removed chart) show as a warning on the app.
         orphanedResources: { warn: true },
       },
     });
@@ -162,11 +224,127 @@ export class ArgoProject extends Construct {
         },
       });
     }
+
+    for (const chart of charts) {
+      for (const env of environments.filter(e => chart.environments.includes(e.name))) {
+        new Application(this, `Chart-${env.name}-${chart.name}`, {
+          metadata: {
+            name: `${this.name}-${env.name}-${chart.name}`,
+            namespace: this.argoNamespace,
+            labels: { ...labels, 'guardrails.cdk8s.io/environment': env.name, 'guardrails.cdk8s.io/chart': chart.name },
+            // The gate never sees what the chart renders: a departure, with its reason, reported.
+            annotations: { [`${EXCEPTION_PREFIX}helm-chart`]: chart.reason },
+          },
+          spec: {
+            project: this.name,
+            sources: [
+              {
+                repoUrl: chart.source,
+                // A Helm repository names the chart; an OCI source is the chart itself, at its root.
+                ...(chart.oci ? { path: '.' } : { chart: chart.chart }),
+                targetRevision: chart.version,
+                helm: {
+                  releaseName: chart.name,
+                  // CRDs are cluster-scoped: the project refuses them, the platform installs them.
+                  skipCrds: true,
+                  ...(chart.valueFiles.length ? { valueFiles: chart.valueFiles.map(f => `$values/${f}`) } : {}),
+                },
+              },
+              // The app's own repo, only as the `$values` the chart source reads its values files from.
+              ...(chart.valueFiles.length ? [{ repoUrl: repoURL, targetRevision, ref: 'values' }] : []),
+            ],
+            destination: { server, namespace: env.namespace },
+            syncPolicy: {
+              automated: { prune: true, selfHeal: true },
+              syncOptions: ['CreateNamespace=false'],
+            },
+          },
+        });
+      }
+    }
   }
 }
 
+/** A chart as checked, with the repo URL its Application reads (for OCI, with the chart's name). */
+export interface CheckedChart extends Required<Omit<ArgoHelmChart, 'environments'>> {
+  readonly environments: string[];
+  readonly oci: boolean;
+  readonly source: string;
+}
 
-function checkRevision(scope: Construct, value: unknown): string {
+/** Helm chart names: lower-case letters, digits and "-" (Helm's own convention), at most 63 characters. */
+const CHART_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function checkCharts(scope: Construct, value: unknown, environments: string[]): CheckedChart[] {
+  if (!Array.isArray(value)) refuse(scope, 'charts', value, 'must be a list of charts', 'list charts, e.g. [{ name: "cert-manager", repoURL: "https://charts.jetstack.io", ... }]');
+  const charts = value.map((c: Partial<ArgoHelmChart> | undefined, i) => checkHelmChart(scope, `charts[${i}]`, c, environments));
+  charts.forEach((c, i) => {
+    const first = charts.findIndex(o => o.name === c.name);
+    if (first !== i) refuse(scope, `charts[${i}].name`, c.name, `duplicates the name of charts[${first}]`, 'give each chart its own name');
+  });
+  return charts;
+}
+
+/**
+ * Checks one chart as {@link ArgoProject} does, refusing at `scope` and `field` (the compiler
+ * calls it with the app spec's path, so that a refusal names the spec's field).
+ */
+export function checkHelmChart(scope: Construct | string, field: string, c: Partial<ArgoHelmChart> | undefined, environments: string[]): CheckedChart {
+  const name = checkDnsLabel(scope, `${field}.name`, c?.name);
+  const repoURL = checkChartRepoUrl(scope, `${field}.repoURL`, c?.repoURL);
+  const chart = checkString(scope, `${field}.chart`, c?.chart);
+  if (!CHART_NAME.test(chart)) {
+    refuse(scope, `${field}.chart`, chart, 'must be a Helm chart name: lower-case letters, digits and "-"', 'copy the chart\'s name from its repository, e.g. "cert-manager"');
+  }
+  const oci = repoURL.startsWith('oci://');
+  const versionProblem = chartVersionProblem(c?.version, oci);
+  if (versionProblem) {
+    refuse(scope, `${field}.version`, c?.version, `must pin one chart version; ${versionProblem}`,
+      `write the exact version to install, e.g. "1.14.4"${oci ? ' or a "sha256:..." digest' : ''}, and change it in review`);
+  }
+  if (c?.valueFiles !== undefined && !Array.isArray(c.valueFiles)) {
+    refuse(scope, `${field}.valueFiles`, c.valueFiles, 'must be a list of paths', 'list values files in the app repo, e.g. ["charts/cert-manager/values.yaml"]');
+  }
+  const valueFiles = (c?.valueFiles ?? []).map((f, k) => {
+    const path = checkString(scope, `${field}.valueFiles[${k}]`, f);
+    if (path.startsWith('/') || path.startsWith('$') || path.includes('://') || path.split('/').some(s => s === '..' || s === '.' || s === '')
+      || /\s/.test(path) || GLOB_CHARS.test(path)) {
+      refuse(scope, `${field}.valueFiles[${k}]`, path, 'must be a plain file path relative to the root of the app repo',
+        'write it like "charts/cert-manager/values.yaml", without a leading "/", "$", "..", a URL or glob characters');
+    }
+    return path;
+  });
+  if (c?.environments !== undefined && (!Array.isArray(c.environments) || c.environments.length === 0)) {
+    refuse(scope, `${field}.environments`, c.environments, 'must list at least one environment', 'name environments of the app, or leave environments unset for all');
+  }
+  const envs = (c?.environments ?? environments).map((e, k) => {
+    if (!environments.includes(e)) {
+      refuse(scope, `${field}.environments[${k}]`, e, 'is not an environment of the app', `use ${environments.join(', ')}`);
+    }
+    return e;
+  });
+  const reason = checkReason(scope, `${field}.reason`, c?.reason);
+  return { name, repoURL, chart, version: c!.version!, valueFiles, environments: [...new Set(envs)], reason, oci, source: oci ? `${repoURL}/${chart}` : repoURL };
+}
+
+function checkKinds(scope: Construct, value: unknown): GroupKind[] {
+  if (!Array.isArray(value)) refuse(scope, 'kinds', value, 'must be a list of kind names', 'list kinds, e.g. ["Deployment", "Service"], or leave kinds unset');
+  const kinds = value.map((kind, i): GroupKind => {
+    const groupKind = typeof kind === 'string' ? tenantGroupKind(kind) : undefined;
+    if (!groupKind || FENCE_KINDS.some(f => f.kind === kind)) {
+      refuse(scope, `kinds[${i}]`, kind, 'is not a namespaced kind a tenant may own; the project would let its syncs create it',
+        'list kinds of TENANT_KINDS (policy/tenant-kinds.ts), DaemonSet or Secret; quotas, limits, network policy, RBAC and Argo CD objects are the platform\'s');
+    }
+    return groupKind;
+  });
+  const seen = new Set<string>();
+  return kinds.filter(k => (seen.has(`${k.group}/${k.kind}`) ? false : (seen.add(`${k.group}/${k.kind}`), true)))
+    .sort((a, b) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind));
+}
+
+
+/** A branch, tag or commit: no whitespace, no glob. */
+export function checkRevision(scope: Construct | string, value: unknown): string {
   const revision = checkString(scope, 'targetRevision', value);
   if (/\s/.test(revision) || GLOB_CHARS.test(revision)) {
     refuse(scope, 'targetRevision', revision, 'must be a branch, tag or commit without spaces or glob characters',
@@ -175,7 +353,8 @@ function checkRevision(scope: Construct, value: unknown): string {
   return revision;
 }
 
-function checkCluster(scope: Construct, value: ArgoCluster): ArgoCluster {
+/** A cluster as registered in Argo CD, literally. */
+export function checkCluster(scope: Construct | string, value: ArgoCluster): ArgoCluster {
   const name = checkString(scope, 'cluster.name', value?.name);
   const server = checkString(scope, 'cluster.server', value?.server);
   for (const [field, v] of [['cluster.name', name], ['cluster.server', server]]) {
@@ -237,7 +416,13 @@ function checkSourceRepos(scope: Construct, value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0) {
     refuse(scope, 'sourceRepos', value, 'must list at least one repo', 'list the repo that holds the manifests, or leave sourceRepos unset');
   }
-  const repos = value.map((repo, i) => checkRepoUrl(scope, `sourceRepos[${i}]`, repo, true));
+  const repos = value.map((repo, i) => {
+    if (typeof repo === 'string' && /^(oci:\/\/|https:\/\/[^/]+$)/i.test(repo) && chartRepoProblem(repo) === undefined) {
+      refuse(scope, `sourceRepos[${i}]`, repo, 'is a chart repository, which the project trusts only for a chart with a pinned version and a reason',
+        'remove it from sourceRepos and add the chart to charts (repoURL, chart, version, reason)');
+    }
+    return checkRepoUrl(scope, `sourceRepos[${i}]`, repo, true);
+  });
   repos.forEach((repo, i) => {
     // Argo CD's project validation refuses duplicates, so catch them here rather than at apply time.
     if (repos.findIndex(r => normalizeRepo(r) === normalizeRepo(repo)) !== i) {

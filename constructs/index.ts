@@ -1,5 +1,6 @@
 export * from '../policy';
 export * from './scoped-deployer';
+export * from './argo-bootstrap';
 export * from './argo-project';
 export * from './tenant-namespace';
 export * from './hardened-pod';

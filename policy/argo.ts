@@ -57,6 +57,76 @@ export function sourceRepoProblem(pattern: unknown): string | undefined {
   }
 }
 
+/**
+ * Why `pattern` is not a literal Helm chart repository as {@link checkChartRepoUrl} accepts it, or
+ * `undefined` when it is one. The gate admits such an entry in `sourceRepos` besides Git repos:
+ * a chart registry root (`https://charts.jetstack.io`) or an OCI chart (`oci://ghcr.io/acme/charts/api`)
+ * is one repo when written literally; a glob over it never is.
+ */
+export function chartRepoProblem(pattern: unknown): string | undefined {
+  try {
+    checkChartRepoUrl('', 'repoURL', pattern);
+    return undefined;
+  } catch (e) {
+    if (e instanceof GuardrailError) return `${e.problem}. Fix: ${e.fix}`;
+    throw e;
+  }
+}
+
+/** Why Argo CD's `sourceRepos` must not hold `pattern`: a Git repo pattern as {@link checkRepoUrl} allows, or a literal chart repo. */
+export function projectSourceProblem(pattern: unknown): string | undefined {
+  if (typeof pattern === 'string' && /^(https|oci):\/\//i.test(pattern) && chartRepoProblem(pattern) === undefined) return undefined;
+  if (typeof pattern === 'string' && /^oci:\/\//i.test(pattern)) return chartRepoProblem(pattern);
+  return sourceRepoProblem(pattern);
+}
+
+/** One path segment of a chart repo URL: no glob, no escape, no `.` or `..`. */
+const CHART_SEGMENT = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
+
+/**
+ * A Helm chart repository, literally: `https://host[:port][/path]` (a classic Helm repository,
+ * whose root may be the host itself, e.g. `https://charts.jetstack.io`) or `oci://host[:port]/path`
+ * (an OCI registry path, lower case as OCI names are). No glob, user, query, fragment, trailing
+ * `/` or `.`/`..` segment: Argo CD compares `sourceRepos` to the Application's repoURL after
+ * lower-casing and trimming `.git` (util/git NormalizeGitURL, which it applies to Helm and OCI
+ * URLs too), so the project entry must be spelled as the source is.
+ */
+export function checkChartRepoUrl(scope: Scope, field: string, value: unknown): string {
+  const repo = checkString(scope, field, value);
+  const forms = 'an https://host[/path] Helm repository or an oci://host/path registry path';
+  if (GLOB_CHARS.test(repo)) {
+    refuse(scope, field, repo, 'a chart repository is one literal URL: a glob over a registry trusts every chart in it, and a "!" admits every other repo',
+      `write the repository literally, as ${forms}`);
+  }
+  const url = /^(https|oci):\/\/([^/@?#\s]+)((?:\/[^/?#\s]+)*)$/.exec(repo);
+  if (!url || !HOST.test(url[2]) || !url[3].split('/').slice(1).every(s => CHART_SEGMENT.test(s)) || repo.toLowerCase().endsWith('.git')) {
+    refuse(scope, field, repo, `must be ${forms}, without user, query, trailing "/" or "." segments`,
+      'use e.g. "https://charts.jetstack.io" or "oci://ghcr.io/acme/charts" (plain http://, scheme-less OCI and credentials in the URL are refused)');
+  }
+  if (url[1] === 'oci' && (url[3] === '' || /[A-Z]/.test(repo))) {
+    refuse(scope, field, repo, 'an OCI chart repository is a lower-case registry path below the host',
+      'write it like "oci://ghcr.io/acme/charts" (the chart name is appended)');
+  }
+  return repo;
+}
+
+/** An exact SemVer 2 version, with an optional `v` as some charts tag theirs (cert-manager's `v1.14.4`). */
+const EXACT_SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+/** An OCI manifest digest. */
+const OCI_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * Why `version` does not pin one chart version, or `undefined` when it does: an exact SemVer
+ * (`1.2.3`, `v1.14.4`, `2.0.0-rc.1`), or for an OCI chart also a `sha256:` digest. Argo CD reads a
+ * Helm targetRevision as a SemVer constraint, so `^1.2`, `~1.2.3`, `1.2.x`, `1.2`, `*`, `>=1`,
+ * ranges and `latest` all follow whatever the registry publishes next.
+ */
+export function chartVersionProblem(version: unknown, oci: boolean): string | undefined {
+  if (typeof version !== 'string' || version === '') return 'no version: Argo CD would take the newest chart the registry offers';
+  if (EXACT_SEMVER.test(version) || (oci && OCI_DIGEST.test(version))) return undefined;
+  return `"${version}" is not one exact version: Argo CD reads a chart's targetRevision as a SemVer constraint and follows what the registry publishes`;
+}
+
 /** True when Argo CD would read `value` as a pattern rather than a literal name. */
 export function isGlob(value: string): boolean {
   return GLOB_CHARS.test(value);

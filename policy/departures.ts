@@ -59,6 +59,8 @@ export const EXCEPTIONS: Readonly<Record<string, {
   'pod-security-level': { rules: ['namespace.relaxed-pod-security'] },
   'internet': { rules: ['network.internet'] },
   'secrets': { rules: ['rbac.secrets-access'] },
+  // An Application that renders a Helm or OCI chart (ArgoProject charts): the gate never sees its objects.
+  'helm-chart': { rules: ['argocd.chart-unseen'] },
   // A service's kubernetesApi (policy/api-access.ts): the projected token and the read-only
   // ClusterRoleBinding, never the legacy token or a binding that writes or reads Secrets.
   'kubernetes-api': { rules: ['hardening.token-automount', 'rbac.cluster-binding'], shape: 'kubernetes-api' },

@@ -204,7 +204,13 @@ function buildL1App(app: App, APP: string, n: number): void {
   new k8s.KubeServiceAccount(platform, 'deployer-sa', { metadata: { name: 'deployer', namespace: NS, labels: MANAGED }, automountServiceAccountToken: false });
   new k8s.KubeRole(platform, 'deployer-role', {
     metadata: { name: 'deployer', namespace: NS, labels: MANAGED },
-    rules: [all(['serviceaccounts', 'services'], ''), all(['deployments'], 'apps'), all(['poddisruptionbudgets'], 'policy')],
+    // Every verb on what the sync applies; reads for the Argo CD UI on what the Deployments' controllers make.
+    rules: [
+      all(['serviceaccounts', 'services'], ''), { apiGroups: [''], resources: ['events', 'pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+      all(['deployments'], 'apps'), { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
+      all(['poddisruptionbudgets'], 'policy'),
+    ],
   });
   new k8s.KubeRoleBinding(platform, 'deployer-binding', {
     metadata: { name: 'deployer', namespace: NS, labels: MANAGED },
@@ -220,9 +226,8 @@ function buildL1App(app: App, APP: string, n: number): void {
       destinations: [{ namespace: NS, server }],
       destinationServiceAccounts: [{ namespace: NS, server, defaultServiceAccount: 'deployer' }],
       clusterResourceWhitelist: [],
-      namespaceResourceBlacklist: [
-        { group: '', kind: 'ResourceQuota' }, { group: '', kind: 'LimitRange' }, { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-        { group: 'rbac.authorization.k8s.io', kind: 'Role' }, { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+      namespaceResourceWhitelist: [
+        { group: '', kind: 'Service' }, { group: '', kind: 'ServiceAccount' }, { group: 'apps', kind: 'Deployment' }, { group: 'policy', kind: 'PodDisruptionBudget' },
       ],
       orphanedResources: { warn: true },
     },

@@ -1,9 +1,10 @@
 import {
-  compileGlob, DEFAULT_ARGO_NAMESPACE, destinationCluster, globMatch, IN_CLUSTER, isDestinationPermitted, isGlob, isSourcePermitted, Judgement,
-  PLATFORM_NAMESPACES, sourceRepoProblem,
+  chartVersionProblem, compileGlob, DEFAULT_ARGO_NAMESPACE, destinationCluster, globMatch, IN_CLUSTER, isDestinationPermitted, isGlob, isSourcePermitted, Judgement,
+  PLATFORM_NAMESPACES, projectSourceProblem,
 } from '../argo';
 import { Json, ManifestContext, namespaceOf } from '../model';
 import { Rule, RuleViolation } from '../rule';
+import { FENCE_KINDS } from '../tenant-kinds';
 
 /**
  * Argo CD: projects trust explicit repos and destinations and keep tenants out of the platform's
@@ -134,6 +135,25 @@ function repoFields(view: AppView): Field[] {
   return out;
 }
 
+/**
+ * The sources of an Application that Argo CD renders from a chart registry: a Helm repository
+ * source (it names a `chart`) or an OCI source (`oci://`). Their objects are never in the set.
+ */
+function chartSources(view: AppView): { source: Json; path: string; oci: boolean }[] {
+  const out: { source: Json; path: string; oci: boolean }[] = [];
+  const one = view.field('spec.source');
+  const sources = view.field('spec.sources');
+  const all: [unknown, string][] = [[one.value, one.path], ...(Array.isArray(sources.value) ? sources.value.map((s, i): [unknown, string] => [s, `${sources.path}[${i}]`]) : [])];
+  for (const [source, path] of all) {
+    if (!isObject(source)) continue;
+    const chart = own(source, 'chart');
+    const repo = own(source, 'repoURL');
+    const oci = typeof repo === 'string' && /^oci:\/\//i.test(repo.trim());
+    if ((chart !== undefined && chart !== null && chart !== '') || oci) out.push({ source, path, oci });
+  }
+  return out;
+}
+
 /** The same finding reached through two views of one ApplicationSet is one finding. */
 function unique(violations: RuleViolation[]): RuleViolation[] {
   const seen = new Set<string>();
@@ -193,12 +213,12 @@ function covers(pattern: unknown, value: string): boolean {
 export const ARGOCD_RULES: Rule[] = [
   {
     id: 'argocd.source-repos', family: 'argocd', severity: 'error', title: 'AppProjects trust explicit repos only',
-    fix: 'list sourceRepos literally, or glob only after a literal host and owner (https://github.com/acme/*); never "!" patterns',
+    fix: 'list sourceRepos literally, or glob only after a literal host and owner (https://github.com/acme/*); a Helm or OCI chart repository (https://charts.jetstack.io, oci://ghcr.io/acme/charts/api) only literally; never "!" patterns',
     check: ctx => ctx.ofKind('AppProject').flatMap(p => {
       const { items, problem } = listOf(p, 'spec.sourceRepos', true);
       if (problem) return [problem];
       if (items.length === 0) return [{ object: p, field: 'spec.sourceRepos', message: 'sourceRepos is empty: say which repos the project trusts' }];
-      return items.map((repo, i) => ({ problem: sourceRepoProblem(repo), i })).filter(({ problem }) => problem)
+      return items.map((repo, i) => ({ problem: projectSourceProblem(repo), i })).filter(({ problem }) => problem)
         .map(({ problem, i }) => ({ object: p, field: `spec.sourceRepos[${i}]`, message: problem! }));
     }),
   },
@@ -264,11 +284,16 @@ export const ARGOCD_RULES: Rule[] = [
     },
   },
   {
-    id: 'argocd.namespace-resources', family: 'argocd', severity: 'error', title: 'AppProjects whitelist namespaced kinds by name, never by wildcard',
-    fix: 'list each group and kind literally in namespaceResourceWhitelist (or use namespaceResourceBlacklist for what is refused)',
+    id: 'argocd.namespace-resources', family: 'argocd', severity: 'error', title: 'AppProjects whitelist the namespaced kinds they sync, by name, never by wildcard',
+    fix: 'list each group and kind the project may sync literally in namespaceResourceWhitelist (a blacklist alone lets every other kind through, a CRD installed tomorrow too)',
     check: ctx => ctx.ofKind('AppProject').flatMap(p => {
       const { items, problem } = listOf(p, 'spec.namespaceResourceWhitelist', false);
       if (problem) return [problem];
+      // Argo CD: a missing (nil) whitelist permits every namespaced kind; an empty list permits none.
+      const value = at(p, 'spec.namespaceResourceWhitelist');
+      if (value === undefined || value === null) {
+        return [{ object: p, field: 'spec.namespaceResourceWhitelist', message: 'no namespaceResourceWhitelist: Argo CD lets the project sync every namespaced kind not blacklisted' }];
+      }
       return items.flatMap((entry, i): RuleViolation[] => {
         if (!isObject(entry)) return [{ object: p, field: `spec.namespaceResourceWhitelist[${i}]`, message: `an entry must be an object (got ${show(entry)})` }];
         return (['group', 'kind'] as const).flatMap(k => {
@@ -280,6 +305,43 @@ export const ARGOCD_RULES: Rule[] = [
         });
       });
     }),
+  },
+  {
+    id: 'argocd.fence-kinds', family: 'argocd', severity: 'error',
+    title: 'tenant AppProjects whitelist none of the kinds that fence tenants (quotas, limits, network policy, RBAC, Argo CD projects and applications)',
+    fix: 'remove the kind from namespaceResourceWhitelist: the platform applies it (a platform project waives this rule with its reason)',
+    check: ctx => ctx.ofKind('AppProject').flatMap(p => {
+      const list = at(p, 'spec.namespaceResourceWhitelist');
+      return (Array.isArray(list) ? list : []).flatMap((entry, i): RuleViolation[] => {
+        const [group, kind] = [own(entry, 'group') ?? '', own(entry, 'kind')];
+        const fence = FENCE_KINDS.find(f => f.group === group && f.kind === kind);
+        return fence ? [{
+          object: p, field: `spec.namespaceResourceWhitelist[${i}]`,
+          message: `${kind}${group ? `.${group}` : ''} fences the tenant: a project that syncs it lets the tenant lift its own limits`,
+        }] : [];
+      });
+    }),
+  },
+  {
+    id: 'argocd.chart-pinned', family: 'argocd', severity: 'error', title: 'Applications pin each Helm or OCI chart to one exact version',
+    fix: 'set targetRevision to the exact chart version (e.g. 1.14.4; an OCI chart may also use a sha256: digest), never a range, "*" or "latest"',
+    check: ctx => unique(appViews(ctx).flatMap(view => chartSources(view).flatMap(({ source, path, oci }): RuleViolation[] => {
+      const version = own(source, 'targetRevision');
+      if (view.fromTemplate && templated(version)) {
+        return [{ object: view.object, field: `${path}.targetRevision`, message: `${show(version)} is filled in per generated Application, so its chart version cannot be judged` }];
+      }
+      const problem = chartVersionProblem(version, oci);
+      return problem ? [{ object: view.object, field: `${path}.targetRevision`, message: problem }] : [];
+    }))),
+  },
+  {
+    id: 'argocd.chart-unseen', family: 'argocd', severity: 'error',
+    title: 'an Application that renders a Helm or OCI chart says why: the gate never sees what the chart renders',
+    fix: 'annotate the Application with guardrails.cdk8s.io/exception.helm-chart: <why this chart is needed>; its project\'s whitelist and the impersonated deployer still fence what it syncs',
+    check: ctx => unique(appViews(ctx).flatMap(view => chartSources(view).map(({ source, path }): RuleViolation => {
+      const what = typeof own(source, 'chart') === 'string' && own(source, 'chart') !== '' ? `chart ${show(own(source, 'chart'))} of ${show(own(source, 'repoURL'))}` : show(own(source, 'repoURL'));
+      return { object: view.object, field: path, message: `renders ${what}, whose objects are not in the manifests the gate judged` };
+    }))),
   },
   {
     id: 'argocd.cluster-resources', family: 'argocd', severity: 'error', title: 'tenant AppProjects allow no cluster-scoped objects',
