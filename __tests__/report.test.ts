@@ -68,13 +68,14 @@ test('lists each namespace\'s Pod Security labels, default deny and allows', () 
   });
 });
 
-test('lists each AppProject\'s repos, destinations and sync identity', () => {
+test('lists each AppProject\'s repos, destinations, sync identity and the kinds it may sync', () => {
   expect(report.appProjects.find(p => p.project === 'blog')).toEqual({
     project: 'blog',
     sourceRepos: ['https://github.com/acme/cluster-deploy.git'],
     destinations: ['https://kubernetes.default.svc blog-staging', 'https://kubernetes.default.svc blog-production'],
     syncAs: ['blog-staging: deployer', 'blog-production: deployer'],
     clusterResources: [],
+    namespacedKinds: ['Service.', 'ServiceAccount.', 'Deployment.apps', 'PodDisruptionBudget.policy'],
   });
 });
 

@@ -114,6 +114,8 @@ export interface AppProjectEntry {
   readonly destinations: string[];
   readonly syncAs: string[];
   readonly clusterResources: string[];
+  /** The namespaced kinds it may sync (`Kind.group`), or `undefined` when it has no whitelist: every kind. */
+  readonly namespacedKinds?: string[];
 }
 
 /** Verbs the report asks `canI` about, the dangerous ones included so that they show when granted. */
@@ -236,6 +238,7 @@ export function buildReport(objects: Json[], gate: GateResult, options: ReportOp
     destinations: ((p.spec?.destinations ?? []) as Json[]).map(d => `${d.server ?? d.name} ${d.namespace}`),
     syncAs: ((p.spec?.destinationServiceAccounts ?? []) as Json[]).map(d => `${d.namespace}: ${d.defaultServiceAccount}`),
     clusterResources: ((p.spec?.clusterResourceWhitelist ?? []) as Json[]).map(k => `${k.kind}.${k.group}`),
+    ...(Array.isArray(p.spec?.namespaceResourceWhitelist) ? { namespacedKinds: (p.spec.namespaceResourceWhitelist as Json[]).map(k => `${k.kind}.${k.group ?? ''}`) } : {}),
   }));
 
   const ingresses = ctx.ofKind('Ingress').map(ingressEntry);
@@ -499,8 +502,9 @@ export function renderMarkdown(report: SecurityReport): string {
     '',
     '## ArgoCD projects',
     '',
-    table(['project', 'source repos', 'destinations', 'syncs as', 'cluster-scoped kinds'], report.appProjects.map(p =>
-      [p.project, lines(p.sourceRepos), lines(p.destinations), p.syncAs.length ? lines(p.syncAs) : ours('**ArgoCD controller**'), p.clusterResources.join(', ') || 'none'])),
+    table(['project', 'source repos', 'destinations', 'syncs as', 'cluster-scoped kinds', 'namespaced kinds'], report.appProjects.map(p =>
+      [p.project, lines(p.sourceRepos), lines(p.destinations), p.syncAs.length ? lines(p.syncAs) : ours('**ArgoCD controller**'), p.clusterResources.join(', ') || 'none',
+        p.namespacedKinds === undefined ? ours('**every kind**') : p.namespacedKinds.join(', ') || 'none'])),
     '',
     '## Departures',
     '',

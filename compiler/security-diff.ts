@@ -249,10 +249,12 @@ function permissionChanges(base: Side, head: Side): SecurityChange[] {
 }
 
 function projectChanges(base: Side, head: Side): SecurityChange[] {
-  const byName = (s: Side) => new Map(s.report.appProjects.map(p => [p.project, p]));
+  // A project without a whitelist syncs every namespaced kind: shown as the one entry "*".
+  const byName = (s: Side) => new Map(s.report.appProjects.map(p => [p.project, { ...p, namespacedKinds: p.namespacedKinds ?? ['*'] }]));
   const { removed, added, both } = pair(byName(base), byName(head));
-  const fields = [['sourceRepos', 'source repo'], ['destinations', 'destination'], ['syncAs', 'syncs as'], ['clusterResources', 'cluster-scoped kind']] as const;
-  const empty = { sourceRepos: [], destinations: [], syncAs: [], clusterResources: [] };
+  const fields = [['sourceRepos', 'source repo'], ['destinations', 'destination'], ['syncAs', 'syncs as'], ['clusterResources', 'cluster-scoped kind'],
+    ['namespacedKinds', 'namespaced kind']] as const;
+  const empty = { sourceRepos: [], destinations: [], syncAs: [], clusterResources: [], namespacedKinds: [] };
   return [
     ...added.map(([name, p]) => [name, empty, p] as const),
     ...removed.map(([name, p]) => [name, p, empty] as const),
