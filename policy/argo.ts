@@ -122,7 +122,9 @@ const OCI_DIGEST = /^sha256:[0-9a-f]{64}$/;
  * ranges and `latest` all follow whatever the registry publishes next.
  */
 export function chartVersionProblem(version: unknown, oci: boolean): string | undefined {
-  if (typeof version !== 'string' || version === '') return 'no version: Argo CD would take the newest chart the registry offers';
+  if (version === undefined || version === null || version === '') return 'no version: Argo CD would take the newest chart the registry offers';
+  // YAML 1.1 reads `targetRevision: 1.14` as a number, which Argo CD would not read as this version.
+  if (typeof version !== 'string') return `${JSON.stringify(version)} is not a string: write the exact version in quotes`;
   if (EXACT_SEMVER.test(version) || (oci && OCI_DIGEST.test(version))) return undefined;
   return `"${version}" is not one exact version: Argo CD reads a chart's targetRevision as a SemVer constraint and follows what the registry publishes`;
 }
