@@ -102,7 +102,8 @@ describe('compile, on generated specs', () => {
       const result = compile(specs, platform);
       expect(result.errors).toEqual([]);
       expect(result.gate?.failures).toEqual([]);
-      expect(Object.keys(result.files).length).toBe(specs.length + specs.reduce((n, s) => n + Object.keys(s.environments).length, 0));
+      // One platform file per app, one workloads file per environment, and the bootstrap when the platform names its repo.
+      expect(Object.keys(result.files).length).toBe(specs.length + specs.reduce((n, s) => n + Object.keys(s.environments).length, 0) + (platform.repoURL ? 1 : 0));
       // Reading YAML back costs three times the compile: every tenth run here, every run below.
       if (run % 10 === 0) expectReadsBack(result);
       // A second compile on every fiftieth run: byte-identical files.
