@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { apps } from '../apps';
+import { apps, platform } from '../apps';
 import { compile } from '../compiler/compile';
 import { buildReport, renderMarkdown } from '../compiler/report';
 import { checkManifests, RULES } from '../constructs';
 import { withRulesTable } from '../compiler/rules-doc';
 
-const result = compile(apps);
+const result = compile(apps, platform);
 const report = buildReport(result.objects, result.gate!);
 const REPORTS = path.join(__dirname, '..', 'reports');
 
@@ -16,7 +16,7 @@ test('the committed security report is what the example apps produce', () => {
 });
 
 test('lists every workload with its namespace level, user, root filesystem, capabilities and digest', () => {
-  expect(report.workloads).toHaveLength(40);
+  expect(report.workloads).toHaveLength(44);
   const proxy = report.workloads.find(w => w.namespace === 'edge-production')!;
   expect(proxy).toEqual({
     workload: 'Deployment proxy',

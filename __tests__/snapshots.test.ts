@@ -1,4 +1,4 @@
-import { apps } from '../apps';
+import { apps, platform } from '../apps';
 import { synthApp } from '../testing';
 
 // Snapshots show any change to the output in review; the security properties themselves are
@@ -7,6 +7,6 @@ import { synthApp } from '../testing';
 describe.each(apps.map(a => [a.name, a]))('example app %s', (_, spec) => {
   test('synthesizes to the reviewed manifests', () => {
     // synthApp throws with every error if compile refuses the spec.
-    expect(synthApp(spec).files).toMatchSnapshot();
+    expect(synthApp(spec, platform).files).toMatchSnapshot();
   });
 });

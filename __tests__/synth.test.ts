@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { apps } from '../apps';
+import { apps, platform } from '../apps';
 import { AppSpec } from '../compiler/app-spec';
 import { compile } from '../compiler/compile';
 import { synth } from '../compiler/synth';
@@ -15,24 +15,24 @@ beforeEach(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-'));
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
 test('the committed dist/ is what the example apps synthesize to', () => {
-  expect(snapshotOf(DIST)).toEqual(compile(apps).files);
+  expect(snapshotOf(DIST)).toEqual(compile(apps, platform).files);
 });
 
 test('two synths of the same input are byte-identical', () => {
   const log = () => undefined;
-  expect(synth({ specs: apps, outdir: path.join(work, 'a'), log })).toBe(0);
-  expect(synth({ specs: apps, outdir: path.join(work, 'b'), log })).toBe(0);
+  expect(synth({ specs: apps, platform, outdir: path.join(work, 'a'), log })).toBe(0);
+  expect(synth({ specs: apps, platform, outdir: path.join(work, 'b'), log })).toBe(0);
   const a = snapshotOf(path.join(work, 'a'));
   expect(Object.keys(a).length).toBeGreaterThan(0);
   expect(snapshotOf(path.join(work, 'b'))).toEqual(a);
   const reports = snapshotOf(path.join(work, 'reports'));
-  expect(synth({ specs: apps, outdir: path.join(work, 'a'), log })).toBe(0);
+  expect(synth({ specs: apps, platform, outdir: path.join(work, 'a'), log })).toBe(0);
   expect(snapshotOf(path.join(work, 'reports'))).toEqual(reports);
 });
 
 test('a failed synth exits non-zero, lists the problem and leaves the previous dist/ untouched', () => {
   const outdir = path.join(work, 'dist');
-  expect(synth({ specs: apps, outdir, log: () => undefined })).toBe(0);
+  expect(synth({ specs: apps, platform, outdir, log: () => undefined })).toBe(0);
   fs.writeFileSync(path.join(outdir, 'marker.txt'), 'from before');
   const before = snapshotOf(outdir);
   const reportsBefore = snapshotOf(path.join(work, 'reports'));
@@ -50,8 +50,8 @@ test('a successful synth replaces dist/ whole, dropping files no app produces an
   const outdir = path.join(work, 'dist');
   fs.mkdirSync(path.join(outdir, 'apps', 'gone'), { recursive: true });
   fs.writeFileSync(path.join(outdir, 'apps', 'gone', 'workloads.k8s.yaml'), 'stale');
-  expect(synth({ specs: apps, outdir, log: () => undefined })).toBe(0);
-  expect(snapshotOf(outdir)).toEqual(compile(apps).files);
+  expect(synth({ specs: apps, platform, outdir, log: () => undefined })).toBe(0);
+  expect(snapshotOf(outdir)).toEqual(compile(apps, platform).files);
   expect(fs.readdirSync(work).sort()).toEqual(['dist', 'reports']);
 });
 

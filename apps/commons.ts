@@ -1,4 +1,5 @@
 import { defineApp } from '../compiler/app-spec';
+import type { TeamAccessSpec } from '../constructs';
 import { DEPLOY_REPO } from './repo';
 
 // Modeled on seed 000 (LaraKube): several Laravel apps share one cluster and one set of backing
@@ -73,7 +74,8 @@ const COMMONS = [
 ];
 
 /** A Laravel app on the Commons: web, queue worker and scheduler, with its own tenant credentials. */
-function laravelApp(name: string, version: string, digests: { web: string; queue: string }, redisDb: number) {
+function laravelApp(name: string, version: string, digests: { web: string; queue: string }, redisDb: number,
+  access: { staging?: TeamAccessSpec[]; production?: TeamAccessSpec[] } = {}) {
   const image = (role: keyof typeof digests) => `ghcr.io/acme/${name}-${role}:${version}@sha256:${digests[role]}`;
   const env = {
     APP_ENV: 'production',
@@ -90,7 +92,7 @@ function laravelApp(name: string, version: string, digests: { web: string; queue
   return defineApp({
     name,
     repoURL: DEPLOY_REPO,
-    environments: { staging: {}, production: {} },
+    environments: { staging: { access: access.staging }, production: { access: access.production } },
     services: {
       web: {
         image: image('web'),
@@ -138,7 +140,13 @@ function laravelApp(name: string, version: string, digests: { web: string; queue
 export const tickets = laravelApp('tickets', '3.2.0', {
   web: '61dcbf00f8fb75fd4d842a941d3dda9d3d7e5a36fd899830d285282b6ab32254',
   queue: '28d0646c268104b606981563162450bb47ef9a2e1ef08a43ba545f5e3a06b35c',
-}, 1);
+}, 1, {
+  // LaraKube's Team Access as OIDC identities, per environment: the developers operate staging and
+  // watch production; the on-call lead may restart and scale production. Nobody reads Secrets, and
+  // exec is granted only for a dated incident (never committed in an example: its date passes).
+  staging: [{ group: 'tickets-developers', role: 'operator' }],
+  production: [{ group: 'tickets-developers', role: 'viewer' }, { user: 'oncall-lead@example.com', role: 'operator' }],
+});
 
 export const crm = laravelApp('crm', '1.7.4', {
   web: 'db1cba1a632036c77c064caba2bb17ce8836297302baaf32a4f3da6bcd7f7197',

@@ -5,13 +5,16 @@ import { DEPLOY_REPO } from './repo';
 // in-cluster Redis in one namespace named `honeydue`, images from a private Gitea registry, the
 // database a managed Postgres outside the cluster (Neon, no fixed address range), object storage
 // on Backblaze B2, mail through Fastmail and push through APNs, whose .p8 signing key is a file.
-// Traefik (k3s' ingress controller, in kube-system) is the one caller from outside the app.
+// Traefik (k3s' ingress controller, in kube-system) is the one way in: api and admin each get an
+// Ingress on its HTTPS entry point only, with the Cloudflare Origin CA certificate the write-up's
+// TODO asks for (SSL "Full (strict)"), sealed in Git for this namespace.
 // The write-up's TODOs come for free here: Pod Security `restricted` enforced on the namespace,
 // default-deny NetworkPolicies applied, and credentials only as Secret references.
 // Digests in these examples are illustrative: pin your own with `crane digest <image>:<tag>`.
 
 const REGISTRY = 'gitea.example.com/honeydue';
-const TRAEFIK = { namespace: 'kube-system', podLabels: { 'app.kubernetes.io/name': 'traefik' } };
+/** Traefik's HTTPS entry point, with the Cloudflare Origin CA certificate that Cloudflare checks in Full (strict) mode. */
+const ORIGIN = (host: string) => ({ host, className: 'traefik', tls: { secretName: 'honeydue-origin-tls' } });
 const SECRET = (key: string) => ({ secretKeyRef: { name: 'honeydue-secrets', key } });
 /** The Gitea registry's pull credential (a kubernetes.io/dockerconfigjson Secret, read:packages only). */
 const PULL = ['gitea-credentials'];
@@ -50,7 +53,22 @@ export const honeydue = defineApp({
   name: 'honeydue',
   repoURL: DEPLOY_REPO,
   environments: {
-    production: { namespace: 'honeydue', labels: { team: 'honeydue' } },
+    production: {
+      namespace: 'honeydue',
+      labels: { team: 'honeydue' },
+      secrets: {
+        // Sealed for namespace honeydue and this name (kubeseal --scope strict); illustrative values.
+        'honeydue-origin-tls': {
+          sealed: {
+            type: 'kubernetes.io/tls',
+            encryptedData: {
+              'tls.crt': 'AQAbM56QGT2lQRV+CJrUH9ZgWIknoxG66iZLLYIePKGNtXw+jtp41B58O37bsI9PNmNIOD8SnjmukqyxTGZ6k+li8w8XtETTff8iuKyIlXxXBukz1dg3PPwQLiEeBi4uVLtylHe4mhnNCWq/WeS84j/BaS1Nxt6267pHMuwRYkxUMu59ANANFYqeRDvA3Szkc4/9oA8+ZXifT4ik6o6Y5yg61/msKfsjFSsEiaRSiSBW0EslyyqCvvgXBx6BrX9fbGBhWLtCN3u5YqTVu0cLz4RRm21TDJkgRLPT5YwFOr368Vjoas3bDgihzqfxztEyZiqgT9FRFFrioLdmFZrlQ8kbYZF1IsBhqVvDQD7mNosK8bE0VvZKcqWpoMUjDO98xxNgJkam',
+              'tls.key': 'AQCRvZ8bBGTlu51yqOytogvYGmStuOPNNjNKuAm9lpxBOb3JF9Urfee0v+bcZ2cb048yQi/LMQWgySVyv2+h3zkeR6secyxCC8r0cYB71tt/ZGIRbRsGXSPnJYHEkboO7lvo/W2Y+KKb4fM4RCZaAJmz/z+2omA2CV7pTRXvZjGi4ouh3KiWlki87HLf3wq/bUlPi5qpaHbZ1s/c8Rks0YBuBfh/x6wPwHr8N3R4QmzPQG4yUdvgNhttJUhJF/sR5pTxNQRy1FHv9iQ//eG7/Swg/7UgU+pKKfTFPwQn/VUfH+6HUpB4KFzNYrsEXUldCn7K9DeEOR83Fu12m+FXSnsW+UiZK21ZAB1OG9Nj9Q7tlfmaeMXRXKZaXeC/nca9x/+2bF/n',
+            },
+          },
+        },
+      },
+    },
   },
   services: {
     api: {
@@ -76,7 +94,7 @@ export const honeydue = defineApp({
       },
       imagePullSecrets: PULL,
       volumes: APNS_KEY,
-      callers: [TRAEFIK],
+      ingress: ORIGIN('api.myhoneydue.com'),
       calls: ['redis'],
       egress: [NEON, B2, APNS],
     },
@@ -91,7 +109,7 @@ export const honeydue = defineApp({
       writablePaths: [{ path: '/tmp' }, { path: '/app/.next/cache', sizeLimit: '256Mi' }],
       probes: { readiness: { httpGet: { path: '/admin/', port: 'http' } } },
       imagePullSecrets: PULL,
-      callers: [TRAEFIK],
+      ingress: ORIGIN('admin.myhoneydue.com'),
       calls: ['api'],
     },
     worker: {

@@ -21,6 +21,13 @@ export const inference = defineApp({
     production: {
       namespace: 'inference',
       labels: { 'home.example.com/tier': 'ai' },
+      // The tunnel token, sealed for namespace inference and this name (kubeseal --scope strict):
+      // rotate by re-sealing and committing; Argo CD applies it. Illustrative value.
+      secrets: {
+        'cloudflared-tunnel': {
+          sealed: { encryptedData: { token: 'AQDErWafcuOZEv1wKtzB6/yk3lf8/kUhwsnOQhaDSh1CKNhxWfOrem7p3IskiV5GwZTWZjkVCXgGsC4I3q2kLoHpfQ7rB3meaMAgfYD0bgXqZq9+DRlPwjz/IityZoNsvo15Lpnkpxa/KwIccOVHxI+P/psWbjguk37nsgfRolaC6rQBWRN2VSheAh6AU+Br9Ny3FbbOnI6FnmhDaGK53M3qmgSIkJTYCH+NkSDtsXpJTQEVxOrSEpgV7fJMCCaKjcZXbdfI43Tr0byoOOV9RBHIYDhv3rwz2iiJWF4cvBAzFtyrSHxJEMXjSulbukLf9dCIFlTFvqwvmac8LVba7REsyfZFDn0D9/hHJNTT2jAA/Psyg6JzkK3aaeio1aiN6b63eQ==' } },
+        },
+      },
       // A new llama.cpp pod starts beside the old one during a rollout: the quota holds both.
       quota: { requestsCpu: '6', requestsMemory: '20Gi', limitsMemory: '32Gi' },
     },
