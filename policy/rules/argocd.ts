@@ -139,17 +139,28 @@ function repoFields(view: AppView): Field[] {
  * The sources of an Application that Argo CD renders from a chart registry: a Helm repository
  * source (it names a `chart`) or an OCI source (`oci://`). Their objects are never in the set.
  */
-function chartSources(view: AppView): { source: Json; path: string; oci: boolean }[] {
-  const out: { source: Json; path: string; oci: boolean }[] = [];
+function chartSources(view: AppView): { source: Json; path: string; oci: boolean; fieldPath: (key: string) => string }[] {
+  const out: { source: Json; path: string; oci: boolean; fieldPath: (key: string) => string }[] = [];
   const one = view.field('spec.source');
   const sources = view.field('spec.sources');
-  const all: [unknown, string][] = [[one.value, one.path], ...(Array.isArray(sources.value) ? sources.value.map((s, i): [unknown, string] => [s, `${sources.path}[${i}]`]) : [])];
-  for (const [source, path] of all) {
+  // A generator's template merges into the ApplicationSet's field by field (mergo fills what the
+  // generator leaves empty), so `source: { targetRevision: '*' }` under a generator keeps the
+  // template's chart and repo: the single source is read leaf by leaf. A list (`sources`) is
+  // taken whole, as mergo does.
+  const single: Json | undefined = isObject(one.value)
+    ? Object.fromEntries([...Object.entries(one.value), ...['chart', 'repoURL', 'targetRevision'].map(k => [k, view.field(`spec.source.${k}`).value])]
+      .filter(([, v]) => v !== undefined))
+    : undefined;
+  const all: [unknown, string, (key: string) => string][] = [
+    [single, one.path, key => view.field(`spec.source.${key}`).path],
+    ...(Array.isArray(sources.value) ? sources.value.map((s, i): [unknown, string, (key: string) => string] => [s, `${sources.path}[${i}]`, key => `${sources.path}[${i}].${key}`]) : []),
+  ];
+  for (const [source, path, fieldPath] of all) {
     if (!isObject(source)) continue;
     const chart = own(source, 'chart');
     const repo = own(source, 'repoURL');
     const oci = typeof repo === 'string' && /^oci:\/\//i.test(repo.trim());
-    if ((chart !== undefined && chart !== null && chart !== '') || oci) out.push({ source, path, oci });
+    if ((chart !== undefined && chart !== null && chart !== '') || oci) out.push({ source, path, oci, fieldPath });
   }
   return out;
 }
@@ -325,13 +336,13 @@ export const ARGOCD_RULES: Rule[] = [
   {
     id: 'argocd.chart-pinned', family: 'argocd', severity: 'error', title: 'Applications pin each Helm or OCI chart to one exact version',
     fix: 'set targetRevision to the exact chart version (e.g. 1.14.4; an OCI chart may also use a sha256: digest), never a range, "*" or "latest"',
-    check: ctx => unique(appViews(ctx).flatMap(view => chartSources(view).flatMap(({ source, path, oci }): RuleViolation[] => {
+    check: ctx => unique(appViews(ctx).flatMap(view => chartSources(view).flatMap(({ source, oci, fieldPath }): RuleViolation[] => {
       const version = own(source, 'targetRevision');
       if (view.fromTemplate && templated(version)) {
-        return [{ object: view.object, field: `${path}.targetRevision`, message: `${show(version)} is filled in per generated Application, so its chart version cannot be judged` }];
+        return [{ object: view.object, field: fieldPath('targetRevision'), message: `${show(version)} is filled in per generated Application, so its chart version cannot be judged` }];
       }
       const problem = chartVersionProblem(version, oci);
-      return problem ? [{ object: view.object, field: `${path}.targetRevision`, message: problem }] : [];
+      return problem ? [{ object: view.object, field: fieldPath('targetRevision'), message: problem }] : [];
     }))),
   },
   {
@@ -432,6 +443,11 @@ export const ARGOCD_RULES: Rule[] = [
       const repos = repoFields(view);
       if (repos.length === 0) return [{ object: view.object, field: view.field('spec.source').path, message: 'the Application names no source repo' }];
       const patterns = at(project, 'spec.sourceRepos');
+      // A chart repository is trusted by one literal sourceRepos entry (README, ArgoProject charts):
+      // a Git glob such as https://git.example.com/acme/* was written for the owner's Git repos,
+      // not for whatever Helm index or OCI registry answers under that path.
+      const chartRepos = new Set(chartSources(view).map(c => c.fieldPath('repoURL')));
+      const literal = (Array.isArray(patterns) ? patterns : []).filter(p => typeof p === 'string' && !isGlob(p.trim()));
       return repos.flatMap(({ value, path }): RuleViolation[] => {
         if (view.fromTemplate && templated(value)) return [];
         if (typeof value !== 'string' || value === '') return [{ object: view.object, field: path, message: `a repoURL must be a non-empty string (got ${show(value)})` }];
@@ -439,6 +455,9 @@ export const ARGOCD_RULES: Rule[] = [
           return [{ object: view.object, field: path, message: `cannot tell whether project ${name} permits ${value}: its sourceRepos is not a list` }];
         }
         const permitted = isSourcePermitted(Array.isArray(patterns) ? patterns : [], value);
+        if (permitted === true && chartRepos.has(path) && !literal.some(p => isSourcePermitted([p], value) === true)) {
+          return [{ object: view.object, field: path, message: `project ${name} admits the chart repository ${value} only through a pattern; a chart repository needs its own literal sourceRepos entry` }];
+        }
         if (permitted === true) return [];
         return [{
           object: view.object, field: path,
