@@ -45,7 +45,10 @@ function sealedAnnotations(o: Json): RuleViolation[] {
   return maps.flatMap(([at, annotations]) => Object.keys(isObject(annotations) ? annotations : {})
     .filter(k => k.toLowerCase().startsWith(SEALED_SECRETS_ANNOTATION_PREFIX))
     .map(k => {
-      const what = SEALED_ANNOTATIONS[k.slice(SEALED_SECRETS_ANNOTATION_PREFIX.length)] ?? 'is an annotation of the Sealed Secrets controller, and strict scope needs none';
+      // An own key only: `sealedsecrets.bitnami.com/constructor` would read Object's constructor.
+      const name = k.slice(SEALED_SECRETS_ANNOTATION_PREFIX.length);
+      const what = Object.prototype.hasOwnProperty.call(SEALED_ANNOTATIONS, name) ? SEALED_ANNOTATIONS[name]
+        : 'is an annotation of the Sealed Secrets controller, and strict scope needs none';
       return { object: o, field: `${at}.${k}`, message: `${k} ${what}` };
     }));
 }
@@ -198,7 +201,7 @@ export const SECRETS_RULES: Rule[] = [
       for (const o of ctx.ofKind('ExternalSecret').filter(e => isExternalSecrets(e, 'ExternalSecret'))) {
         const policy = o.spec?.target?.creationPolicy;
         if (policy !== undefined && policy !== 'Owner') {
-          found.push({ object: o, field: 'spec.target.creationPolicy', message: `${JSON.stringify(policy)} ${CREATION_POLICIES[String(policy)] ?? 'is not Owner'}` });
+          found.push({ object: o, field: 'spec.target.creationPolicy', message: `${JSON.stringify(policy)} ${Object.prototype.hasOwnProperty.call(CREATION_POLICIES, String(policy)) ? CREATION_POLICIES[String(policy)] : 'is not Owner'}` });
         }
       }
       // One maker per Secret: a Secret object, an ExternalSecret's target or a SealedSecret.
