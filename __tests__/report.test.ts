@@ -84,3 +84,20 @@ test('the README lists every rule of the catalogue with its id, severity, title 
   expect(withRulesTable(readme)).toBe(readme);
   for (const rule of RULES) expect(readme).toContain(`| \`${rule.id}\` | ${rule.severity} |`);
 });
+
+test('a cluster-wide reader is one row, and a namespace shows up again only where it can do more', () => {
+  const agent = report.serviceAccounts.find(a => a.serviceAccount === 'kubently:agent')!;
+  expect(agent.can.map(c => c.where)).toEqual(['cluster-wide']);
+  expect(agent.can[0].grants).toContain('pods: get, list, watch');
+  const objects = [
+    ...result.objects,
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'more', namespace: 'shop-production' },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['delete'] }] },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'more', namespace: 'shop-production' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'more' },
+      subjects: [{ kind: 'ServiceAccount', name: 'agent', namespace: 'kubently' }] },
+  ];
+  const more = buildReport(objects, checkManifests(objects)).serviceAccounts.find(a => a.serviceAccount === 'kubently:agent')!;
+  expect(more.can.map(c => c.where)).toEqual(['cluster-wide', 'shop-production']);
+  expect(more.can[1].grants).toContain('configmaps: delete');
+});

@@ -137,6 +137,16 @@ export interface ReportOptions {
   readonly alsoAsk?: Json[];
 }
 
+/**
+ * A namespace's row says nothing the cluster-wide row does not when every grant in it is also
+ * granted cluster-wide (a ClusterRoleBinding repeats in every namespace): such rows are dropped,
+ * so a cluster reader is one row, and a namespace where it can do more still shows all it can.
+ */
+function withoutClusterWide(can: ServiceAccountEntry['can']): ServiceAccountEntry['can'] {
+  const cluster = new Set(can.find(c => c.where === 'cluster-wide')?.grants ?? []);
+  return cluster.size === 0 ? can : can.filter(c => c.where === 'cluster-wide' || c.grants.some(g => !cluster.has(g)));
+}
+
 export function buildReport(objects: Json[], gate: GateResult, options: ReportOptions = {}): SecurityReport {
   const ctx = new ManifestContext(objects);
   const departuresOn = new Map<string, DepartureEntry[]>();
@@ -187,7 +197,7 @@ export function buildReport(objects: Json[], gate: GateResult, options: ReportOp
     if (!can) byGroups.set(sa.namespace, can = canDo(subject));
     return can.map(c => ({ where: c.where, grants: [...c.grants] }));
   };
-  const canDo = (subject: string): ServiceAccountEntry['can'] => [undefined, ...ctx.namespaces()].map(ns => ({
+  const canDo = (subject: string): ServiceAccountEntry['can'] => withoutClusterWide([undefined, ...ctx.namespaces()].map(ns => ({
     where: ns ?? 'cluster-wide',
     grants: resources.map(([group, resource]) => {
       // A verb granted only by rules limited to resourceNames shows as such.
@@ -195,7 +205,7 @@ export function buildReport(objects: Json[], gate: GateResult, options: ReportOp
         .map(verb => canI(ctx.rbac, subject, verb, group, resource, ns, { name: '' }) ? verb : `${verb} (named objects only)`);
       return verbs.length ? `${group ? `${resource}.${group}` : resource}: ${verbs.join(', ')}` : '';
     }).filter(Boolean),
-  })).filter(c => c.grants.length > 0);
+  })).filter(c => c.grants.length > 0));
   const serviceAccounts = ctx.serviceAccounts().map((subject): ServiceAccountEntry => ({
     serviceAccount: subject.replace('system:serviceaccount:', ''),
     can: canOf(subject),
