@@ -61,11 +61,11 @@ describe('compile', () => {
     ]);
   });
 
-  test('refuses an app with no services', () => {
-    const result = compile([broken(s => { s.services = {}; })]);
+  test('refuses an app with no services and no charts', () => {
+    const result = compile([broken(s => { s.services = {}; s.charts = {}; })]);
     expectFailedWithoutOutput(result);
     expect(result.errors).toEqual([
-      '[apps/shop] services: an app needs at least one service (got {}). Fix: add e.g. services: { api: { image: "..." } }',
+      '[apps/shop] services: an app needs at least one service or one chart (got {}). Fix: add e.g. services: { api: { image: "..." } }, or a Helm chart under charts',
     ]);
   });
 

@@ -326,7 +326,7 @@ export interface AppSpec {
   readonly cluster?: ClusterSpec;
   /** Environment name to its settings, e.g. `{ staging: {}, production: {} }`. */
   readonly environments: Record<string, EnvironmentSpec>;
-  /** Service name to its spec. */
+  /** Service name to its spec; `{}` for an app of charts only. An app needs at least one service or one chart. */
   readonly services: Record<string, ServiceSpec>;
   /**
    * Helm charts installed beside the services, by a short name (a DNS label): each is an Argo CD
@@ -355,7 +355,12 @@ export interface HelmChartSpec {
   readonly chart: string;
   /** One exact version, e.g. `1.14.4` or `v1.14.4` (an OCI chart may also use a `sha256:` digest); never a range, `*` or `latest`. */
   readonly version: string;
-  /** Helm values files in the app's repo (`repoURL` at `targetRevision`), relative to its root. @default - the chart's defaults */
+  /**
+   * Helm values files in the app's repo (`repoURL` at `targetRevision`), relative to its root.
+   * When compile is given the repo's checkout (`CompileOptions.repoRoot`, which `synth` and
+   * `npm run synth` pass), a file missing there is refused: Argo CD's sync would fail on it.
+   * @default - the chart's defaults
+   */
   readonly valueFiles?: string[];
   /** The environments that install it. @default - every environment */
   readonly environments?: string[];
@@ -369,6 +374,30 @@ export interface HelmChartSpec {
   readonly kinds?: string[];
   /** Why the app needs this chart, whose objects the gate cannot judge: written on each of its Applications. */
   readonly reason: string;
+  /**
+   * The labels of the chart's pods, e.g. `{ "app.kubernetes.io/name": "headlamp" }`: what its
+   * NetworkPolicies select in each environment that installs it. Required with `callers`,
+   * `egress` or `kubernetesApiEgress`; never empty (that would select every pod of the
+   * namespace), and it may not select a pod of the services or of an `include`, whose network
+   * rules are the app's own. The labels are not checked against what the chart renders: read
+   * them from `helm template`.
+   * @default - none: the namespace's default deny holds for the chart's pods (DNS only)
+   */
+  readonly podLabels?: Record<string, string>;
+  /** The ports of the chart's pods that `callers` may reach (the pods' ports, not the Service's). Required with `callers`. @default - none */
+  readonly ports?: NetworkPort[];
+  /** Who may reach the chart's pods on `ports`: as a service's `callers` (a namespace, or a CIDR with a reason when it reaches the internet). @default - none */
+  readonly callers?: CallerSpec[];
+  /** What the chart's pods may reach, as a service's `egress`. @default - none (DNS only) */
+  readonly egress?: DestinationSpec[];
+  /**
+   * Lets the chart's pods reach the platform's `apiServer` (a NetworkPolicy
+   * `<chart>-to-kubernetes-api`), e.g. for a dashboard that acts with its users' own tokens. The
+   * network peer only: no token and no rights are given, and a chart cannot grant itself any
+   * (RBAC kinds are refused in `kinds` and by the project). Needs `apiServer` in the platform settings.
+   * @default false
+   */
+  readonly kubernetesApiEgress?: boolean;
 }
 
 /** Types the platform settings; the identity function that gives editors completion and checks. */

@@ -1,11 +1,12 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import { join as joinPath, resolve as resolvePath, sep as pathSep } from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ArgoProject, DefaultDenyNetwork, HardenedIngress, IHardenedWorkload, ScopedDeployer, TeamAccess, TenantNamespace,
+  ArgoProject, DefaultDenyNetwork, HardenedIngress, IHardenedWorkload, NetworkPort, ScopedDeployer, TeamAccess, TenantNamespace,
 } from '../constructs';
-import { checkDnsLabel, checkLabels, checkReason } from '../constructs/validate';
+import { checkDnsLabel, checkInteger, checkLabels, checkReason } from '../constructs/validate';
 import { ArgoHelmChart, checkHelmChart } from '../constructs/argo-project';
 import { ArgoPlatformBootstrap } from '../constructs/argo-bootstrap';
 import { FENCE_KINDS, tenantGroupKind } from '../policy/tenant-kinds';
@@ -13,9 +14,9 @@ import { CheckedApiRead, checkKubernetesApiRead, KubernetesApiAccess, Kubernetes
 import {
   checkManifests, departuresOf, EXCEPTION_PREFIX, formatFinding, GateResult, GuardrailError, Json, podTemplateOf, readManifests, refuse, RULES, WAIVER_PREFIX,
 } from '../policy';
-import { AppSpec, EnvironmentSpec, IncludeSpec, PlatformSpec, ServiceSpec } from './app-spec';
+import { AppSpec, CallerSpec, DestinationSpec, EnvironmentSpec, HelmChartSpec, IncludeSpec, PlatformSpec, ServiceSpec } from './app-spec';
 import { BOOTSTRAP, IngressController, Platform, resolvePlatform } from './platform';
-import { AddressRange, describeReach, internetReach, isInternet, parseCidr, reachesPublic } from '../policy/cidr';
+import { AddressRange, describeReach, internetReach, ipBlockRanges, isInternet, metadataCarveOut, metadataReached, parseCidr, reachesPublic } from '../policy/cidr';
 import { dnsLabelProblem } from '../policy/grammar';
 import { validateAppSpec, validatePlatformSpec } from './spec-validation';
 import { toYaml } from './yaml-output';
@@ -59,6 +60,15 @@ export interface CompileOptions {
    * @default - the real clock
    */
   readonly now?: Date;
+  /**
+   * The local checkout of the Git repo Argo CD syncs (the root `sourcePath` and the charts'
+   * `valueFiles` are relative to): when set, a chart's values file that is not a file there is
+   * refused, since Argo CD's sync would fail on it. `synth` from the CLI passes the Git root and
+   * `npm run synth` this repo's root; a compile of specs alone (tests, tools) has no checkout to
+   * look in, and leaves it unset.
+   * @default - values files are not looked for
+   */
+  readonly repoRoot?: string;
 }
 
 /**
@@ -89,7 +99,7 @@ export function compile(specs: AppSpec[], platformSpec?: PlatformSpec, options: 
   const owned = claimNamespaces(specs, platform, attempt);
   const platformScope = new Construct(app, 'platform');
   const appsScope = new Construct(app, 'apps');
-  for (const claim of owned) attempt(() => compileApp(platformScope, appsScope, platform!, claim, attempt, sourcePath, options.now));
+  for (const claim of owned) attempt(() => compileApp(platformScope, appsScope, platform!, claim, attempt, sourcePath, options.now, options.repoRoot));
   if (platform.bootstrap && errors.length === 0) attempt(() => compileBootstrap(platformScope, platform!, sourcePath));
 
   const files: Record<string, string> = {};
@@ -206,11 +216,13 @@ function claimNamespaces(specs: AppSpec[], platform: Platform, attempt: (fn: () 
 const has = (record: object | undefined, key: string) => record !== null && typeof record === 'object' && Object.prototype.hasOwnProperty.call(record, key);
 
 function compileApp(platformScope: Construct, appsScope: Construct, platform: Platform, owned: OwnedApp, attempt: (fn: () => void) => void,
-  sourcePath: string, now?: Date): void {
+  sourcePath: string, now?: Date, repoRoot?: string): void {
   const { spec, path: appPath } = owned;
   const services = spec.services !== null && typeof spec.services === 'object' ? Object.entries(spec.services) : [];
   if (owned.environments.length === 0) refuse(appPath, 'environments', spec.environments, 'an app needs at least one environment', 'add e.g. environments: { production: {} }');
-  if (services.length === 0) refuse(appPath, 'services', spec.services, 'an app needs at least one service', 'add e.g. services: { api: { image: "..." } }');
+  if (services.length === 0 && (spec.charts === null || typeof spec.charts !== 'object' || Object.keys(spec.charts).length === 0)) {
+    refuse(appPath, 'services', spec.services, 'an app needs at least one service or one chart', 'add e.g. services: { api: { image: "..." } }, or a Helm chart under charts');
+  }
   // Services refused for their name or a field of another kind: not built, which would only repeat
   // the refusal (or fail inside cdk8s, which takes the name as a construct id).
   const misfits = new Set<string>();
@@ -248,35 +260,8 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
         throw e;
       }
     });
-    const callers = Array.isArray(svc?.callers) ? svc.callers : [];
-    callers.forEach((caller, i) => netAttempt(() => {
-      if (caller?.cidr !== undefined) {
-        if (caller.namespace !== undefined || caller.podLabels !== undefined) {
-          refuse(path, `callers[${i}]`, caller, 'sets cidr beside namespace or podLabels: a caller is either pods of a namespace or an address range',
-            'split it into two callers');
-        }
-        return;
-      }
-      if (caller?.reason !== undefined) {
-        refuse(path, `callers[${i}].reason`, caller.reason, 'is only for a cidr caller that reaches the internet', 'remove reason');
-      }
-      if (caller?.namespace === undefined) {
-        refuse(path, `callers[${i}]`, caller, 'names no caller: set namespace (pods of another namespace) or cidr (clients by address)',
-          'e.g. { namespace: "monitoring" } or { cidr: "203.0.113.7/32" }');
-      }
-      checkDnsLabel(path, `callers[${i}].namespace`, caller.namespace);
-      if (caller.podLabels !== undefined) checkLabels(path, `callers[${i}].podLabels`, caller.podLabels);
-    }));
-    netAttempt(() => checkCidrs(path, 'callers', callers));
-    const egress = Array.isArray(svc?.egress) ? svc.egress : [];
-    egress.forEach((dest, i) => netAttempt(() => {
-      if (dest?.cidr !== undefined && (dest.namespace !== undefined || dest.podLabels !== undefined)) {
-        refuse(path, `egress[${i}]`, dest, 'sets cidr beside namespace or podLabels: a destination is either pods or an address range', 'split it into two destinations');
-      }
-      if (dest?.namespace !== undefined) checkDnsLabel(path, `egress[${i}].namespace`, dest.namespace);
-      if (dest?.podLabels !== undefined) checkLabels(path, `egress[${i}].podLabels`, dest.podLabels);
-    }));
-    netAttempt(() => checkCidrs(path, 'egress', egress));
+    checkCallers(path, '', svc?.callers, netAttempt);
+    checkDestinations(path, '', svc?.egress, netAttempt);
     // After the kind's fields: an ingress on a Job is refused there, for its kind.
     if (svc?.ingress !== undefined && !misfits.has(name)) attempt(() => ingressControllerOf(path, svc, platform));
     if (svc?.kubernetesApi !== undefined && !misfits.has(name)) {
@@ -299,7 +284,9 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
   const platformChart = new ManifestChart(platformScope, spec.name, `platform/${spec.name}.k8s.yaml`);
   const appScope = new Construct(appsScope, spec.name);
   const argoEnvironments: { name: string; namespace: string; serviceAccount: string; path: string }[] = [];
-  const charts = checkCharts(spec, appPath, owned.environments.map(e => e.name), attempt);
+  const charts = checkCharts(spec, appPath, owned.environments.map(e => e.name), platform, attempt, repoRoot);
+  // A chart's podLabels that select the app's own pods is the same refusal in every environment: reported once.
+  const chartRefusals = new Set<string>();
   const deployers: ScopedDeployer[] = [];
   // A refusal of a service's ingress is the same in every environment: reported once.
   const ingressRefusals = new Set<string>();
@@ -342,17 +329,17 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
       const self = deployments.get(name);
       if (!self || networkMisfits.has(name)) continue;
       attempt(() => addNetworkRules(network, ruleNames, name, svc, self, deployments));
-      if (apiReads.has(name)) {
-        const api = platform.apiServer!;
-        attempt(() => network.allowEgress({
-          name: ruleNames.name('egress', `${name}-to-kubernetes-api`, `${name}\0kubernetes-api`),
-          podSelector: self.selector,
-          peers: api.cidrs.map(cidr => ({ cidr })),
-          ports: api.ports.map(port => ({ port, protocol: 'TCP' as const })),
-        }));
-      }
+      if (apiReads.has(name)) attempt(() => addApiServerEgress(network, ruleNames, serviceOwner(name, self), platform));
       if (svc.ingress !== undefined) {
         attempt(() => addIngress(workloads, network, ruleNames, `${appPath}/services/${name}`, svc, self, namespace, platform, spec.name, ingressRefusals));
+      }
+    }
+    // After the services' rules, so that a service keeps its rule names when a chart's collide with them.
+    const networked = charts.filter(c => c.environments.includes(env) && c.network !== undefined);
+    if (networked.length) {
+      const pods = podLabelsOf(workloads);
+      for (const chart of networked) {
+        attempt(() => addChartNetwork(network, ruleNames, appPath, chart.name, chart.network!, pods, deployments, platform, chartRefusals));
       }
     }
     // What the environment's charts render is synced as this deployer too: its Role grows by their kinds.
@@ -383,7 +370,7 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
     environments: argoEnvironments,
     // The project syncs exactly the kinds its deployers may apply: an allow-list as tight as their Roles.
     kinds: [...new Set(deployers.flatMap(d => d.kinds()))],
-    charts: charts.map(({ kinds: _, ...chart }) => chart),
+    charts: charts.map(({ kinds: _kinds, network: _network, ...chart }) => chart),
   });
 }
 
@@ -418,10 +405,12 @@ function compileBootstrap(platformScope: Construct, platform: Platform, sourcePa
  * The app's Helm charts, checked with the spec's field names (`charts.<name>.version`); a refused
  * chart is left out, so that its refusal is reported once.
  */
-function checkCharts(spec: AppSpec, appPath: string, environments: string[], attempt: (fn: () => void) => void): (ArgoHelmChart & { environments: string[]; kinds: string[] })[] {
+function checkCharts(spec: AppSpec, appPath: string, environments: string[], platform: Platform, attempt: (fn: () => void) => void,
+  repoRoot?: string): CheckedAppChart[] {
   const entries = spec.charts !== null && typeof spec.charts === 'object' ? Object.entries(spec.charts) : [];
-  const charts: (ArgoHelmChart & { environments: string[]; kinds: string[] })[] = [];
+  const charts: CheckedAppChart[] = [];
   for (const [name, chart] of entries) {
+    const network = checkChartNetwork(appPath, name, chart, platform, attempt);
     attempt(() => {
       const field = `charts.${name}`;
       checkDnsLabel(appPath, 'charts', name);
@@ -435,10 +424,106 @@ function checkCharts(spec: AppSpec, appPath: string, environments: string[], att
         return kind;
       });
       const { oci: _oci, source: _source, ...plain } = checked;
-      charts.push({ ...plain, kinds });
+      if (repoRoot !== undefined) {
+        checked.valueFiles.forEach((file, k) => attempt(() => checkValuesFile(appPath, `${field}.valueFiles[${k}]`, file, repoRoot)));
+      }
+      charts.push({ ...plain, kinds, network });
     });
   }
   return charts;
+}
+
+/** A chart as compileApp builds it: the Applications' settings, the deployer's kinds, and its network rules. */
+type CheckedAppChart = ArgoHelmChart & { environments: string[]; kinds: string[]; network?: ChartNetwork };
+
+/** A chart's network fields, checked: its pods, and the rules for them in each environment that installs it. */
+interface ChartNetwork {
+  readonly podLabels: Record<string, string>;
+  readonly ports: NetworkPort[];
+  readonly callers: CallerSpec[];
+  readonly egress: DestinationSpec[];
+  readonly kubernetesApi: boolean;
+}
+
+/**
+ * A chart's `podLabels`, `ports`, `callers`, `egress` and `kubernetesApiEgress`, at the spec's
+ * fields (`charts.<name>.callers[0].cidr`); `undefined` when the chart has no network rules or
+ * one of them is refused (then not built, which would only repeat the refusal per environment).
+ */
+function checkChartNetwork(appPath: string, name: string, chart: HelmChartSpec, platform: Platform, attempt: (fn: () => void) => void): ChartNetwork | undefined {
+  const prefix = `charts.${name}.`;
+  let ok = true;
+  const check = (fn: () => void) => attempt(() => {
+    try {
+      fn();
+    } catch (e) {
+      ok = false;
+      throw e;
+    }
+  });
+  const callers = Array.isArray(chart?.callers) ? chart.callers : [];
+  const egress = Array.isArray(chart?.egress) ? chart.egress : [];
+  const ports = Array.isArray(chart?.ports) ? chart.ports : [];
+  const kubernetesApi = chart?.kubernetesApiEgress === true;
+  const rules = [callers.length ? 'callers' : '', egress.length ? 'egress' : '', kubernetesApi ? 'kubernetesApiEgress' : ''].filter(Boolean);
+  if (chart?.podLabels === undefined && rules.length === 0 && ports.length === 0) return undefined;
+  check(() => {
+    if (chart.podLabels === undefined) {
+      refuse(appPath, `${prefix}podLabels`, chart.podLabels, `is required with ${[...rules, ...(ports.length ? ['ports'] : [])].join(', ')}: the chart's NetworkPolicies select its pods by these labels`,
+        'give the labels of the chart\'s pods (read them from `helm template`), e.g. { "app.kubernetes.io/name": "headlamp" }');
+    }
+    if (Object.keys(checkLabels(appPath, `${prefix}podLabels`, chart.podLabels)).length === 0) {
+      refuse(appPath, `${prefix}podLabels`, chart.podLabels, 'must hold at least one label: an empty selector selects every pod of the namespace',
+        'give the labels of the chart\'s pods, e.g. { "app.kubernetes.io/name": "headlamp" }');
+    }
+    if (rules.length === 0) {
+      refuse(appPath, `${prefix}podLabels`, chart.podLabels, 'selects the chart\'s pods for network rules, and the chart has none', 'add callers, egress or kubernetesApiEgress, or remove podLabels');
+    }
+  });
+  ports.forEach((p, i) => check(() => {
+    checkInteger(appPath, `${prefix}ports[${i}].port`, p?.port, 1, 65535);
+    if (p.protocol !== undefined && p.protocol !== 'TCP' && p.protocol !== 'UDP') {
+      refuse(appPath, `${prefix}ports[${i}].protocol`, p.protocol, 'must be TCP or UDP', 'set "TCP" or "UDP"');
+    }
+  }));
+  if (callers.length > 0 && ports.length === 0) {
+    check(() => refuse(appPath, `${prefix}ports`, chart.ports, 'must list the ports of the chart\'s pods that its callers may reach; a rule without ports opens every port',
+      'list the pods\' ports (the container ports, not the Service\'s), e.g. ports: [{ port: 4466 }]'));
+  }
+  if (ports.length > 0 && callers.length === 0) {
+    check(() => refuse(appPath, `${prefix}ports`, chart.ports, 'are the ports callers may reach, and the chart has no callers', 'add callers, or remove ports'));
+  }
+  checkCallers(appPath, prefix, callers, check);
+  checkDestinations(appPath, prefix, egress, check);
+  if (kubernetesApi && platform.apiServer === undefined) {
+    check(() => refuse(appPath, `${prefix}kubernetesApiEgress`, true, 'needs the API server as a network peer, and the platform settings name no apiServer',
+      'set apiServer in the platform settings, e.g. apiServer: { cidrs: ["10.96.0.1/32", "<control-plane node IP>/32"] }'));
+  }
+  return ok ? { podLabels: chart.podLabels!, ports, callers, egress, kubernetesApi } : undefined;
+}
+
+/**
+ * A values file of a chart, in the local checkout of the app's repo: a file there, and inside it
+ * after symlinks are followed (Argo CD refuses a values file that leaves the repo). What is
+ * checked is the working tree, not `targetRevision`: the file must still be committed and pushed.
+ */
+function checkValuesFile(appPath: string, field: string, file: string, repoRoot: string): void {
+  const root = resolvePath(repoRoot);
+  const full = joinPath(root, file);
+  let real: string | undefined;
+  try {
+    real = fs.statSync(full).isFile() ? fs.realpathSync(full) : undefined;
+  } catch {
+    real = undefined;
+  }
+  if (real === undefined) {
+    refuse(appPath, field, file, `is not a file of the app's repo (looked in ${root}): Argo CD's sync would fail on it`,
+      'add the values file to the repo (and commit it), or fix the path, which is relative to the repo\'s root');
+  }
+  const realRoot = fs.realpathSync(root);
+  if (real !== realRoot && !real.startsWith(`${realRoot}${pathSep}`)) {
+    refuse(appPath, field, file, `leads out of the app's repo (to ${real}): Argo CD does not read values from outside it`, 'put the values file itself in the repo');
+  }
 }
 
 /**
@@ -544,43 +629,161 @@ function checkServiceApiRead(path: string, read: KubernetesApiRead, platform: Pl
   return checkKubernetesApiRead(path, 'kubernetesApi.', read);
 }
 
+/**
+ * Whose pods rules are for: a service's workload or a chart's pods. `key` tells them apart when
+ * their rule names collide (a chart may share a service's name), so that RuleNames' hash differs.
+ */
+interface RuleOwner {
+  readonly name: string;
+  readonly key: string;
+  readonly selector: Record<string, string>;
+  readonly ports: NetworkPort[];
+}
+
+const portsOf = (d: IHardenedWorkload): NetworkPort[] => d.ports.map(p => ({ port: p.port, protocol: p.protocol }));
+const serviceOwner = (name: string, self: IHardenedWorkload): RuleOwner => ({ name, key: name, selector: self.selector, ports: portsOf(self) });
+
 function addNetworkRules(network: DefaultDenyNetwork, names: RuleNames, name: string, svc: ServiceSpec, self: IHardenedWorkload,
   deployments: Map<string, IHardenedWorkload>): void {
-  const portsOf = (d: IHardenedWorkload) => d.ports.map(p => ({ port: p.port, protocol: p.protocol }));
-  for (const caller of svc.callers ?? []) {
-    if (caller.cidr !== undefined) {
-      network.allowIngress({
-        // A rule name from the CIDR's characters: "203.0.113.7/32" -> "api-from-203-0-113-7-32".
-        name: names.name('ingress', `${name}-from-${caller.cidr.toLowerCase().replace(/[^a-z0-9]/g, '-')}`, `${name}\0cidr\0${caller.cidr}`),
-        podSelector: self.selector,
-        peers: [{ cidr: caller.cidr }],
-        ports: portsOf(self),
-        reason: caller.reason,
-      });
-      continue;
-    }
-    network.allowIngress({
-      name: names.name('ingress', `${name}-from-${caller.namespace}`, `${name}\0namespace\0${caller.namespace}`),
-      podSelector: self.selector,
-      peers: [{ namespace: caller.namespace, podLabels: caller.podLabels }],
-      ports: portsOf(self),
-    });
-  }
+  addPeerRules(network, names, serviceOwner(name, self), svc.callers ?? [], svc.egress ?? []);
   for (const target of svc.calls ?? []) {
     const callee = deployments.get(target);
     if (!callee) continue;
     network.allowEgress({ name: names.name('egress', `${name}-to-${target}`, `${name}\0service\0${target}`), podSelector: self.selector, peers: [{ podLabels: callee.selector }], ports: portsOf(callee) });
     network.allowIngress({ name: names.name('ingress', `${target}-from-${name}`, `${target}\0service\0${name}`), podSelector: callee.selector, peers: [{ podLabels: self.selector }], ports: portsOf(callee) });
   }
-  for (const dest of svc.egress ?? []) {
+}
+
+/** The rules of an owner's `callers` (to its ports) and `egress`, as a service and a chart spell them. */
+function addPeerRules(network: DefaultDenyNetwork, names: RuleNames, owner: RuleOwner, callers: CallerSpec[], egress: DestinationSpec[]): void {
+  const { name, key } = owner;
+  for (const caller of callers) {
+    if (caller.cidr !== undefined) {
+      network.allowIngress({
+        // A rule name from the CIDR's characters: "203.0.113.7/32" -> "api-from-203-0-113-7-32".
+        name: names.name('ingress', `${name}-from-${caller.cidr.toLowerCase().replace(/[^a-z0-9]/g, '-')}`, `${key}\0cidr\0${caller.cidr}`),
+        podSelector: owner.selector,
+        peers: [{ cidr: caller.cidr }],
+        ports: owner.ports,
+        reason: caller.reason,
+      });
+      continue;
+    }
+    network.allowIngress({
+      name: names.name('ingress', `${name}-from-${caller.namespace}`, `${key}\0namespace\0${caller.namespace}`),
+      podSelector: owner.selector,
+      peers: [{ namespace: caller.namespace, podLabels: caller.podLabels }],
+      ports: owner.ports,
+    });
+  }
+  for (const dest of egress) {
     network.allowEgress({
-      name: names.name('egress', `${name}-to-${dest.name}`, `${name}\0destination\0${dest.name}`),
-      podSelector: self.selector,
+      name: names.name('egress', `${name}-to-${dest.name}`, `${key}\0destination\0${dest.name}`),
+      podSelector: owner.selector,
       peers: [dest.cidr !== undefined ? { cidr: dest.cidr } : { namespace: dest.namespace, podLabels: dest.podLabels }],
       ports: dest.ports,
       reason: dest.reason,
     });
   }
+}
+
+/** `<owner>-to-kubernetes-api`: the owner's pods may reach the platform's apiServer on its ports. */
+function addApiServerEgress(network: DefaultDenyNetwork, names: RuleNames, owner: RuleOwner, platform: Platform): void {
+  const api = platform.apiServer!;
+  network.allowEgress({
+    name: names.name('egress', `${owner.name}-to-kubernetes-api`, `${owner.key}\0kubernetes-api`),
+    podSelector: owner.selector,
+    peers: api.cidrs.map(cidr => ({ cidr })),
+    ports: api.ports.map(port => ({ port, protocol: 'TCP' as const })),
+  });
+}
+
+/** The pod labels of every pod template of an environment's workloads (services and included objects), by `Kind name`. */
+function podLabelsOf(workloads: ManifestChart): { object: string; labels: Record<string, string> }[] {
+  return workloads.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).flatMap(o => {
+    const json = o.toJson();
+    const pod = podTemplateOf(json);
+    const labels = pod?.metadata?.labels;
+    return pod && labels !== null && typeof labels === 'object' ? [{ object: `${json.kind} ${json.metadata?.name}`, labels }] : [];
+  });
+}
+
+/**
+ * A chart's rules in one environment. Its podLabels may not select a pod the app built or
+ * included, nor hold a service's selector (whose rules would then select the chart's pods):
+ * either way one side's rules would open the other's pods, and the rules read as the app's own.
+ */
+function addChartNetwork(network: DefaultDenyNetwork, names: RuleNames, appPath: string, name: string, net: ChartNetwork,
+  pods: { object: string; labels: Record<string, string> }[], services: Map<string, IHardenedWorkload>, platform: Platform, reported: Set<string>): void {
+  const text = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+  const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+  const selected = pods.find(p => matches(net.podLabels, p.labels));
+  const selecting = [...services].find(([, w]) => matches(w.selector, net.podLabels));
+  const problem = selected ? `selects the pods of ${selected.object} (${text(selected.labels)}), which the app builds: the chart's network rules would open them too`
+    : selecting ? `holds the selector of service ${selecting[0]} (${text(selecting[1].selector)}), so that service's network rules would select the chart's pods too`
+      : undefined;
+  if (problem !== undefined) {
+    if (reported.has(`${name}\0${problem}`)) return;
+    reported.add(`${name}\0${problem}`);
+    refuse(appPath, `charts.${name}.podLabels`, net.podLabels, problem,
+      'select the chart\'s pods by labels only they carry, e.g. { "app.kubernetes.io/instance": "<release name>" } (the release name is the chart\'s key), or rename the service');
+  }
+  const owner: RuleOwner = { name, key: `chart\0${name}`, selector: net.podLabels, ports: net.ports };
+  addPeerRules(network, names, owner, net.callers, net.egress);
+  if (net.kubernetesApi) addApiServerEgress(network, names, owner, platform);
+}
+
+/**
+ * A service's or a chart's `callers`, at the spec's field (`<prefix>callers[0].namespace`): each
+ * either pods of a namespace or an address range, and their CIDRs judged together (checkCidrs).
+ */
+function checkCallers(path: string, prefix: string, value: CallerSpec[] | undefined, attempt: (fn: () => void) => void): void {
+  const callers = Array.isArray(value) ? value : [];
+  callers.forEach((caller, i) => attempt(() => {
+    const field = `${prefix}callers[${i}]`;
+    if (caller?.cidr !== undefined) {
+      if (caller.namespace !== undefined || caller.podLabels !== undefined) {
+        refuse(path, field, caller, 'sets cidr beside namespace or podLabels: a caller is either pods of a namespace or an address range',
+          'split it into two callers');
+      }
+      return;
+    }
+    if (caller?.reason !== undefined) {
+      refuse(path, `${field}.reason`, caller.reason, 'is only for a cidr caller that reaches the internet', 'remove reason');
+    }
+    if (caller?.namespace === undefined) {
+      refuse(path, field, caller, 'names no caller: set namespace (pods of another namespace) or cidr (clients by address)',
+        'e.g. { namespace: "monitoring" } or { cidr: "203.0.113.7/32" }');
+    }
+    checkDnsLabel(path, `${field}.namespace`, caller.namespace);
+    if (caller.podLabels !== undefined) checkLabels(path, `${field}.podLabels`, caller.podLabels);
+  }));
+  attempt(() => checkCidrs(path, `${prefix}callers`, callers));
+}
+
+/** A service's or a chart's `egress`, at the spec's field, as checkCallers. */
+function checkDestinations(path: string, prefix: string, value: DestinationSpec[] | undefined, attempt: (fn: () => void) => void): void {
+  const egress = Array.isArray(value) ? value : [];
+  egress.forEach((dest, i) => attempt(() => {
+    const field = `${prefix}egress[${i}]`;
+    if (dest?.cidr !== undefined && (dest.namespace !== undefined || dest.podLabels !== undefined)) {
+      refuse(path, field, dest, 'sets cidr beside namespace or podLabels: a destination is either pods or an address range', 'split it into two destinations');
+    }
+    if (dest?.namespace !== undefined) checkDnsLabel(path, `${field}.namespace`, dest.namespace);
+    if (dest?.podLabels !== undefined) checkLabels(path, `${field}.podLabels`, dest.podLabels);
+    // A block wider than the cloud metadata endpoint gets it carved out by DefaultDenyNetwork
+    // (network.metadata-endpoint); one no wider is refused here, at the spec's field, with no
+    // reason to excuse it: the spec has no except, and a reason for the internet is not one for the node's credentials.
+    const block = dest?.cidr === undefined ? undefined : parseCidr(dest.cidr);
+    if (block !== undefined && typeof block !== 'string') {
+      const reached = metadataReached(block, ipBlockRanges({ cidr: dest.cidr, except: metadataCarveOut(block) }).ranges ?? []);
+      if (reached.length > 0) {
+        refuse(path, `${field}.cidr`, dest.cidr, `reaches the cloud metadata endpoint ${reached.join(' and ')}, which hands the node's cloud credentials to any pod that asks`,
+          'narrow the CIDR so that it leaves the endpoint out (e.g. EKS Pod Identity\'s agent is 169.254.170.23/32)');
+      }
+    }
+  }));
+  attempt(() => checkCidrs(path, `${prefix}egress`, egress));
 }
 
 /**
@@ -590,7 +793,7 @@ function addNetworkRules(network: DefaultDenyNetwork, names: RuleNames, name: st
  * the internet as much as `0.0.0.0/0`. DefaultDenyNetwork judges the namespace's rules together
  * again when it builds them.
  */
-function checkCidrs(path: string, list: 'callers' | 'egress', entries: readonly { cidr?: string; reason?: string }[]): void {
+function checkCidrs(path: string, list: string, entries: readonly { cidr?: string; reason?: string }[]): void {
   const ranged: { i: number; ranges: AddressRange[]; reason?: string }[] = [];
   entries.forEach((entry, i) => {
     if (entry?.cidr === undefined) return;
@@ -606,7 +809,7 @@ function checkCidrs(path: string, list: 'callers' | 'egress', entries: readonly 
     const others = open.filter(o => o !== r).map(o => `${list}[${o.i}].cidr`);
     if (r.reason === undefined) {
       refuse(path, field, r.reason, `${others.length ? `together with ${others.join(', ')}, ` : ''}${list}[${r.i}].cidr reaches ${describeReach(reach)}: the internet, which needs a reason`,
-        `narrow the CIDR, or say in ${field} why the internet ${list === 'callers' ? 'must reach this service (for HTTP, prefer ingress)' : 'is needed'}`);
+        `narrow the CIDR, or say in ${field} why the internet ${list === 'callers' ? 'must reach this service (for HTTP, prefer ingress)' : list.endsWith('callers') ? 'must reach the chart\'s pods' : 'is needed'}`);
     }
     checkReason(path, field, r.reason);
   }
@@ -615,7 +818,9 @@ function checkCidrs(path: string, list: 'callers' | 'egress', entries: readonly 
 /** The platform's controller a service's `ingress.className` names, after the checks that hold in every environment. */
 function ingressControllerOf(path: string, svc: ServiceSpec, platform: Platform): IngressController {
   const className = svc.ingress?.className;
-  if (!Array.isArray(svc.ports) || svc.ports.length === 0) {
+  // A sidecar's port (an authenticating proxy in front of the app) is one the Ingress may route to.
+  const sidecarPorts = (Array.isArray(svc.sidecars) ? svc.sidecars : []).some(c => Array.isArray(c?.ports) && c.ports.length > 0);
+  if ((!Array.isArray(svc.ports) || svc.ports.length === 0) && !sidecarPorts) {
     refuse(path, 'ingress', svc.ingress, 'is set on a service with no ports: there is nothing to route to', 'give the service ports, e.g. [{ name: "http", port: 8080 }], or remove ingress');
   }
   if (platform.ingressControllers.length === 0) {
