@@ -1,4 +1,4 @@
-import { INTERNET_THRESHOLD, internetReach, ipBlockRanges, isInternet, parseCidr, ParsedCidr, size, subtract, union } from '../policy/cidr';
+import { INTERNET_THRESHOLD, internetReach, ipBlockRanges, isInternet, metadataCarveOut, metadataReached, parseCidr, ParsedCidr, size, subtract, union } from '../policy/cidr';
 import { checkManifests } from '../policy';
 import { Json, manifests, NS, policy } from './fixtures/baseline';
 
@@ -80,6 +80,45 @@ describe('internet reach', () => {
     expect(reach({ cidr: '64:ff9b::/96' }).ipv4).toBe(reach({ cidr: '0.0.0.0/0' }).ipv4);
     expect(reach({ cidr: '0.0.0.0/0' }, { cidr: '::ffff:0:0/96' }, { cidr: '64:ff9b::/96' }).ipv4).toBe(reach({ cidr: '0.0.0.0/0' }).ipv4);
     expect(reach({ cidr: '::/0' })).toEqual({ ipv4: reach({ cidr: '0.0.0.0/0' }).ipv4, ipv6: (1n << 125n) - (1n << 96n) });
+  });
+
+  test('local-use NAT64 (64:ff9b:1::/48, RFC 8215) counts as IPv4 at any /96 inside it, as the well-known prefix does', () => {
+    const all = reach({ cidr: '0.0.0.0/0' }).ipv4;
+    expect(reach({ cidr: '64:ff9b:1::/96' }).ipv4).toBe(all);
+    expect(reach({ cidr: '64:ff9b:1:ffff:ffff::/96' }).ipv4).toBe(all);
+    expect(reach({ cidr: '64:ff9b:1::/48' }).ipv4).toBe(all);
+    expect(reach({ cidr: '64:ff9b:1:2:3::100:0/104' }).ipv4).toBe(reach({ cidr: '1.0.0.0/8' }).ipv4);
+    // Just outside the block: 64:ff9b:2::/96 is no NAT64 prefix.
+    expect(reach({ cidr: '64:ff9b:2::/96' }).ipv4).toBe(0n);
+  });
+});
+
+describe('metadata endpoints', () => {
+  const reached = (c: string, except?: string[]) => {
+    const block = parseCidr(c) as ParsedCidr;
+    return metadataReached(block, ipBlockRanges({ cidr: c, except }).ranges!);
+  };
+
+  test.each([
+    ['169.254.169.254/32', ['169.254.169.254/32']], ['169.254.0.0/16', ['169.254.169.254/32']], ['0.0.0.0/0', ['169.254.169.254/32']],
+    ['::ffff:169.254.169.254/128', ['169.254.169.254/32']], ['64:ff9b::a9fe:a9fe/128', ['169.254.169.254/32']],
+    ['64:ff9b:1:42::a9fe:a9fe/128', ['169.254.169.254/32']], ['fd00:ec2::254/128', ['fd00:ec2::254/128']],
+    ['::/0', ['169.254.169.254/32', 'fd00:ec2::254/128']], ['10.0.0.0/8', []], ['169.254.170.23/32', []], ['fd00:ec2::23/128', []],
+  ])('%s reaches %p', (c, endpoints) => {
+    expect(reached(c)).toEqual(endpoints);
+  });
+
+  test('the carve-out, when it fits inside the block, leaves nothing reached', () => {
+    for (const c of ['0.0.0.0/0', '128.0.0.0/2', '169.0.0.0/8', '::/0', '64:ff9b::/96', 'fd00::/8']) {
+      const carve = metadataCarveOut(parseCidr(c) as ParsedCidr);
+      expect([c, carve.length > 0, reached(c, carve)]).toEqual([c, true, []]);
+    }
+  });
+
+  test('no carve-out for the endpoint block itself or a block inside local-use NAT64: those are narrowed, not carved', () => {
+    expect(metadataCarveOut(parseCidr('169.254.0.0/16') as ParsedCidr)).toEqual([]);
+    const inLocal = parseCidr('64:ff9b:1:5::/64') as ParsedCidr;
+    expect(reached('64:ff9b:1:5::/64', metadataCarveOut(inLocal))).toEqual(['169.254.169.254/32']);
   });
 });
 

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
-import { AddressRange, describeReach, internetReach, ipBlockRanges, isInternet, parseCidr, reachesPublic } from '../policy/cidr';
+import { AddressRange, describeReach, internetReach, ipBlockRanges, isInternet, metadataCarveOut, metadataReached, parseCidr, ParsedCidr, reachesPublic } from '../policy/cidr';
 import { refuse } from '../policy/errors';
 import { ITenantNamespace } from './tenant-namespace';
 import { checkDnsLabel, checkInteger, checkLabels, checkReason } from './validate';
@@ -16,7 +16,11 @@ export interface NetworkPeer {
   readonly podLabels?: Record<string, string>;
   /** An IP range outside the cluster, e.g. a managed database `10.20.0.0/24`. @default - none */
   readonly cidr?: string;
-  /** Ranges carved out of `cidr`. @default - none */
+  /**
+   * Ranges carved out of `cidr`. For egress, the cloud metadata endpoints (169.254.169.254,
+   * fd00:ec2::254) are carved out of any block wider than them on top of these (see
+   * DefaultDenyNetwork); a block that is no wider is refused. @default - none
+   */
   readonly except?: string[];
 }
 
@@ -77,6 +81,12 @@ interface PublicAllow {
  * by the public address space all CIDRs of a direction cover together, less their excepts. Once
  * they do, every allow of that direction with public addresses needs a reason, and carries it as
  * the exception the gate's `network.internet` finding on that policy is excused by.
+ *
+ * No egress reaches a cloud metadata endpoint (the gate's `network.metadata-endpoint`): a block
+ * wider than it, like `0.0.0.0/0`, gets the endpoint carved out as `except` entries (169.254.0.0/16
+ * from IPv4; fd00:ec2::254/128, 64:ff9b::a9fe:0/112 and 64:ff9b:1::/48 from IPv6) written in the
+ * policy for review; a block no wider, like `169.254.0.0/16`, is refused. There is no reason that
+ * lets it through: a reason for the internet must not also open the node's credentials.
  */
 export class DefaultDenyNetwork extends Construct {
   public readonly namespace: string;
@@ -138,7 +148,7 @@ export class DefaultDenyNetwork extends Construct {
     if (!Array.isArray(allow.ports) || allow.ports.length === 0) {
       refuse(this, `${field}.ports`, allow.ports, 'must list ports; no ports means every port', 'list the ports, e.g. [{ port: 5432 }]');
     }
-    const peers = allow.peers.map((peer, i) => this.peer(`${field}.peers[${i}]`, peer));
+    const peers = allow.peers.map((peer, i) => this.peer(`${field}.peers[${i}]`, peer, direction));
     const ports = allow.ports.map((p, i) => {
       checkInteger(this, `${field}.ports[${i}].port`, p?.port, 1, 65535);
       if (p.protocol !== undefined && p.protocol !== 'TCP' && p.protocol !== 'UDP') {
@@ -146,7 +156,7 @@ export class DefaultDenyNetwork extends Construct {
       }
       return { port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' };
     });
-    const ranges = allow.peers.flatMap(p => (p.cidr === undefined ? [] : ipBlockRanges({ cidr: p.cidr, except: p.except }).ranges ?? []));
+    const ranges = peers.flatMap(p => (p.ipBlock === undefined ? [] : ipBlockRanges(p.ipBlock).ranges ?? []));
     const publicAllows = this.publicAllows[direction];
     const candidate = reachesPublic(internetReach(ranges)) ? [...publicAllows, { field, ranges, reason: allow.reason }] : publicAllows;
     const reach = internetReach(candidate.flatMap(a => a.ranges));
@@ -176,7 +186,25 @@ export class DefaultDenyNetwork extends Construct {
     }
   }
 
-  private peer(field: string, peer: NetworkPeer): k8s.NetworkPolicyPeer {
+  /**
+   * The excepts of an egress CIDR peer, with the metadata endpoints carved out when the block is
+   * wider than them; refused when the block still reaches one (it is no wider, or sits inside the
+   * local-use NAT64 block or IPv4-mapped space where no except can carve it).
+   */
+  private carveMetadata(field: string, peer: NetworkPeer): string[] | undefined {
+    const block = parseCidr(peer.cidr) as ParsedCidr;
+    const reached = (except: string[] | undefined) => metadataReached(block, ipBlockRanges({ cidr: peer.cidr, except }).ranges ?? []);
+    if (reached(peer.except).length === 0) return peer.except;
+    const except = [...(peer.except ?? []), ...metadataCarveOut(block).filter(c => !(peer.except ?? []).includes(c))];
+    const still = reached(except);
+    if (still.length > 0) {
+      refuse(this, `${field}.cidr`, peer.cidr, `reaches the cloud metadata endpoint ${still.join(' and ')}, which hands the node's cloud credentials to any pod that asks`,
+        'narrow the CIDR so that it leaves the endpoint out (e.g. EKS Pod Identity\'s agent is 169.254.170.23/32)');
+    }
+    return except;
+  }
+
+  private peer(field: string, peer: NetworkPeer, direction: 'ingress' | 'egress'): k8s.NetworkPolicyPeer {
     if (peer?.cidr !== undefined) {
       if (peer.namespace !== undefined || peer.podLabels !== undefined) {
         refuse(this, field, peer, 'a CIDR peer cannot also select namespaces or pods', 'split it into two peers');
@@ -189,7 +217,7 @@ export class DefaultDenyNetwork extends Construct {
         // The gate's strict parser: what it cannot read, it reports.
         if (typeof parseCidr(c) === 'string') refuse(this, `${field}.cidr`, c, 'is not a CIDR', 'write it like "10.20.0.0/24"');
       });
-      return { ipBlock: { cidr: peer.cidr, except: peer.except } };
+      return { ipBlock: { cidr: peer.cidr, except: direction === 'egress' ? this.carveMetadata(field, peer) : peer.except } };
     }
     if (peer?.namespace === undefined && peer?.podLabels === undefined) {
       refuse(this, field, peer, 'must set cidr, namespace or podLabels', 'e.g. { namespace: "ingress-nginx" }');

@@ -6,8 +6,8 @@
  * not by spotting `/0`: `0.0.0.0/1` plus `128.0.0.0/1`, in one rule or spread over rules and
  * policies, is the whole IPv4 internet too. Every address lives in one 128-bit space: IPv4
  * `a.b.c.d` is its IPv4-mapped IPv6 address `::ffff:a.b.c.d`, so that `::ffff:0:0/96` is (as it
- * is to dual-stack sockets) all of IPv4, and NAT64's well-known prefix `64:ff9b::/96` counts as
- * the IPv4 addresses it translates to.
+ * is to dual-stack sockets) all of IPv4, and NAT64's well-known prefix `64:ff9b::/96` and the
+ * local-use block `64:ff9b:1::/48` (RFC 8215) count as the IPv4 addresses they translate to.
  *
  * Parsing is strict: anything but canonical dotted-quad IPv4 (no leading zeros, which the API
  * server's "sloppy" parser would read as decimal and others as octal) or RFC 4291 IPv6 text, with
@@ -148,7 +148,78 @@ export const NON_PUBLIC_IPV4: readonly string[] = [
 const PUBLIC_IPV6 = subtract([cidr('2000::/3')], [cidr('2001:db8::/32')]);
 /** Where IPv4 sits in the 128-bit space: IPv4-mapped, and NAT64's well-known prefix (RFC 6052). */
 const IPV4_VIEWS: readonly AddressRange[] = [cidr('::ffff:0:0/96'), cidr('64:ff9b::/96')];
+/**
+ * NAT64's local-use block (RFC 8215): an operator picks its translation prefix inside it, most
+ * often a /96 that need not be `64:ff9b:1::/96`. So every /96 of the block counts: a range there
+ * reaches the IPv4 addresses its low 32 bits run over, and one of 2^32 addresses or more reaches
+ * all of IPv4. (The /48../64 embeddings of RFC 6052 spread the IPv4 bits elsewhere; a range that
+ * reaches much IPv4 through them is at least a /80, which the /96 reading counts as all of IPv4.)
+ */
+const LOCAL_NAT64 = cidr('64:ff9b:1::/48');
+const V4_SIZE = 1n << 32n;
 const PUBLIC_IPV4 = subtract([cidr('0.0.0.0/0')], NON_PUBLIC_IPV4.map(cidr));
+
+/**
+ * The IPv4 addresses (in IPv4-mapped form) that `ranges` reach, however written: as IPv4 or
+ * IPv4-mapped IPv6 (one and the same range here), and through NAT64 unless `mapped` is false, in
+ * which case only the NAT64 spellings count.
+ */
+export function ipv4Reached(ranges: readonly AddressRange[], mapped = true): AddressRange[] {
+  const views = IPV4_VIEWS.slice(mapped ? 0 : 1).flatMap(([base]) => intersect(ranges, [[base, base + V4_SIZE]])
+    .map(([s, e]): AddressRange => [s - base + MAPPED_BASE, e - base + MAPPED_BASE]));
+  const local = intersect(ranges, [LOCAL_NAT64]).flatMap(([s, e]): AddressRange[] => {
+    if (e - s >= V4_SIZE) return [[0n, V4_SIZE]];
+    const [lo, hi] = [s % V4_SIZE, e % V4_SIZE];
+    return lo < hi ? [[lo, hi]] : [[lo, V4_SIZE], [0n, hi]];
+  }).map(([s, e]): AddressRange => [s + MAPPED_BASE, e + MAPPED_BASE]);
+  return union([...views, ...local]);
+}
+
+/**
+ * The cloud instance metadata services a pod reaches through its node: AWS, GCP, Azure, Oracle,
+ * DigitalOcean and OpenStack answer on 169.254.169.254, AWS also on fd00:ec2::254. Each hands the
+ * node's cloud credentials to anyone who asks.
+ */
+export const METADATA_ENDPOINTS: readonly string[] = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+const METADATA_V4 = cidr(METADATA_ENDPOINTS[0]);
+const METADATA_V6 = cidr(METADATA_ENDPOINTS[1]);
+const MAPPED: AddressRange = [MAPPED_BASE, MAPPED_BASE + V4_SIZE];
+
+/**
+ * The metadata endpoints (as in {@link METADATA_ENDPOINTS}) that an ipBlock of `block` admitting
+ * `ranges` (its cidr less its excepts) reaches. 169.254.169.254 counts as IPv4, in NAT64
+ * spellings (a NAT64 gateway on an instance would hand out its own credentials), and as
+ * IPv4-mapped IPv6 when the block is written inside `::ffff:0:0/96` (which some implementations
+ * read as IPv4); an IPv6 block around all of that, like `::/0`, is not read as IPv4 by the API
+ * server's parser (which would refuse an IPv4-mapped `except` in it) nor on the wire.
+ */
+export function metadataReached(block: ParsedCidr, ranges: readonly AddressRange[]): string[] {
+  const [bs, be] = block.range;
+  const asIpv4 = block.family === 4 || (bs >= MAPPED[0] && be <= MAPPED[1]);
+  const v4 = union([...(asIpv4 ? intersect(ranges, [MAPPED]) : []), ...ipv4Reached(ranges, false)]);
+  return [
+    ...(intersect(v4, [METADATA_V4]).length > 0 ? [METADATA_ENDPOINTS[0]] : []),
+    ...(block.family === 6 && intersect(ranges, [METADATA_V6]).length > 0 ? [METADATA_ENDPOINTS[1]] : []),
+  ];
+}
+
+/**
+ * What to carve out of a block written for public addresses so that it no longer reaches a
+ * metadata endpoint, as `except` entries the API server accepts: the link-local block (nothing on
+ * the internet lives there) for IPv4; for IPv6 the AWS endpoint, the link-local IPv4 block in the
+ * well-known NAT64 spelling, and the local-use NAT64 block when the block holds all of it. Only
+ * the entries inside the block; whether the result still reaches one is for
+ * {@link metadataReached} to say (a block inside the local-use NAT64 block or inside
+ * `::ffff:0:0/96` may: those are refused, not carved).
+ */
+export function metadataCarveOut(block: ParsedCidr): string[] {
+  const candidates = block.family === 4 ? ['169.254.0.0/16'] : ['64:ff9b::a9fe:0/112', 'fd00:ec2::254/128', '64:ff9b:1::/48'];
+  const [bs, be] = block.range;
+  return candidates.filter(c => {
+    const [s, e] = cidr(c);
+    return bs <= s && e <= be && (e - s) < (be - bs);
+  });
+}
 
 /** How much of the internet a set of addresses reaches. */
 export interface InternetReach {
@@ -169,9 +240,7 @@ export const INTERNET_THRESHOLD: InternetReach = { ipv4: 1n << 24n, ipv6: 1n << 
 
 /** The public IPv4 and IPv6 addresses that `ranges` hold. */
 export function internetReach(ranges: readonly AddressRange[]): InternetReach {
-  const ipv4 = union(IPV4_VIEWS.flatMap(([base]) => intersect(ranges, [[base, base + (1n << 32n)]])
-    .map(([s, e]): AddressRange => [s - base + MAPPED_BASE, e - base + MAPPED_BASE])));
-  return { ipv4: size(intersect(ipv4, PUBLIC_IPV4)), ipv6: size(intersect(ranges, PUBLIC_IPV6)) };
+  return { ipv4: size(intersect(ipv4Reached(ranges), PUBLIC_IPV4)), ipv6: size(intersect(ranges, PUBLIC_IPV6)) };
 }
 
 /** Whether `reach` is at or over {@link INTERNET_THRESHOLD}. */

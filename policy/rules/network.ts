@@ -1,4 +1,4 @@
-import { AddressRange, describeReach, INTERNET_THRESHOLD, internetReach, ipBlockRanges, isInternet, reachesPublic } from '../cidr';
+import { AddressRange, describeReach, INTERNET_THRESHOLD, internetReach, ipBlockRanges, isInternet, metadataCarveOut, metadataReached, parseCidr, ParsedCidr, reachesPublic } from '../cidr';
 import { Json, ManifestContext, namespaceOf } from '../model';
 import { Rule, RuleViolation } from '../rule';
 
@@ -133,6 +133,13 @@ function ipPeersByNamespace(ctx: ManifestContext): Map<string, IpPeer[]> {
   });
 }
 
+/** What to tell a tenant whose egress reaches a metadata endpoint: the excepts that would carve it out, or to narrow. */
+function metadataFix(block: ParsedCidr): string {
+  const carve = metadataCarveOut(block);
+  return carve.length > 0 ? `add except: [${carve.map(c => `"${c}"`).join(', ')}], or narrow the CIDR`
+    : 'narrow the CIDR so that it leaves the endpoint out (e.g. EKS Pod Identity is 169.254.170.23/32)';
+}
+
 export const NETWORK_RULES: Rule[] = [
   {
     id: 'network.default-deny', family: 'network', severity: 'error', title: 'namespaces with workloads deny all traffic by default',
@@ -176,6 +183,24 @@ export const NETWORK_RULES: Rule[] = [
         message: `the ${direction} ipBlocks of namespace ${namespaceOf(p.policy)} (in ${names}) together reach ${describeReach(total)}: `
           + `the internet (threshold ${INTERNET_THRESHOLD.ipv4} IPv4 or 2^96 IPv6 public addresses)`,
       }));
+    }),
+  },
+  {
+    // Egress only: the metadata service answers, it never calls, and some CNIs source node-local
+    // traffic (kubelet probes) from link-local addresses, so ingress from 169.254/16 is no leak.
+    id: 'network.metadata-endpoint', family: 'network', severity: 'error',
+    title: 'no egress ipBlock reaches the cloud metadata endpoint (169.254.169.254, fd00:ec2::254), which hands out the node\'s cloud credentials',
+    fix: 'carve it out with except (169.254.0.0/16 from an IPv4 block, fd00:ec2::254/128 and 64:ff9b::a9fe:0/112 from an IPv6 one) or narrow the CIDR; '
+      + 'if the pod truly needs the metadata service (GKE Workload Identity\'s metadata server), waive the rule on the NetworkPolicy with a reason',
+    check: ctx => [...ipPeersByNamespace(ctx).values()].flat().filter(p => p.direction === 'egress').flatMap((p): RuleViolation[] => {
+      const block = parseCidr(own(own(p.peer, 'ipBlock'), 'cidr')) as ParsedCidr; // readable: ipPeersByNamespace kept only those
+      const reached = metadataReached(block, p.ranges);
+      if (reached.length === 0) return [];
+      return [{
+        object: p.policy, field: p.path,
+        message: `the egress ipBlock ${show(own(own(p.peer, 'ipBlock'), 'cidr'))} reaches the cloud metadata endpoint ${reached.join(' and ')}, `
+          + `which hands the node's cloud credentials to any pod that asks: ${metadataFix(block)}`,
+      }];
     }),
   },
 ];
