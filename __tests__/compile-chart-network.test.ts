@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PlatformSpec } from '../compiler/app-spec';
+import { main } from '../cli/main';
 import { compile } from '../compiler/compile';
 import { buildReport } from '../compiler/report';
 import { checkManifests } from '../policy/gate';
@@ -316,5 +317,36 @@ describe('compile: a chart\'s values files in the repo\'s checkout', () => {
 
   test('without a checkout (repoRoot unset), values files are not looked for', () => {
     expect(compile([withValues('charts/headlamp/nowhere.yaml')], PLATFORM).errors).toEqual([]);
+  });
+});
+
+describe('synth from the CLI: values files are looked for in the Git root', () => {
+  let repo: string;
+  beforeEach(() => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-cli-'));
+    fs.mkdirSync(path.join(repo, '.git'));
+    fs.mkdirSync(path.join(repo, 'k8s/apps'), { recursive: true });
+    fs.mkdirSync(path.join(repo, 'charts/headlamp'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'charts/headlamp/values.yaml'), 'replicaCount: 1\n');
+  });
+  afterEach(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  async function synthWith(valueFiles: string[]) {
+    const spec = app((_s, c) => { c.valueFiles = valueFiles; });
+    fs.writeFileSync(path.join(repo, 'k8s/apps/index.js'), `exports.platform = ${JSON.stringify(PLATFORM)};\nexports.apps = [${JSON.stringify(spec)}];\n`);
+    const err: string[] = [];
+    const code = await main(['synth'], { out: () => undefined, err: l => err.push(l), cwd: path.join(repo, 'k8s'), env: {} });
+    return { code, err: err.join('\n') };
+  }
+
+  test('a project in a subfolder: the path is from the repo\'s root, not the cwd', async () => {
+    expect(await synthWith(['charts/headlamp/values.yaml'])).toEqual({ code: 0, err: expect.stringMatching(/wrote \d+ files/) });
+  });
+
+  test('a missing values file fails the synth, naming the field, and writes nothing', async () => {
+    const { code, err } = await synthWith(['charts/headlamp/prod.yaml']);
+    expect(code).toBe(1);
+    expect(err).toContain(`[apps/ops] charts.headlamp.valueFiles[0]: is not a file of the app's repo (looked in ${repo})`);
+    expect(fs.existsSync(path.join(repo, 'k8s/dist'))).toBe(false);
   });
 });

@@ -44,7 +44,8 @@ export function runSynth(args: SynthArgs, io: CliIo): number {
     outdir,
     reportdir,
     log: io.err,
-    compile: { sourcePath: args.sourcePath ?? sourcePathOf(outdir, cwd), source: posix(path.relative(cwd, file)) },
+    // The checkout the charts' values files are looked for in: the Git root, as sourcePathOf takes it.
+    compile: { sourcePath: args.sourcePath ?? sourcePathOf(outdir, cwd), source: posix(path.relative(cwd, file)), repoRoot: gitRoot(cwd) ?? cwd },
   });
 }
 

@@ -35,4 +35,5 @@ const { loadApps } = require('../lib/cli/synth');
 const { synth } = require('../lib/compiler/synth');
 
 const { apps, platform } = loadApps(path.join(root, 'apps', 'index.ts'), root);
-process.exitCode = synth({ specs: apps, platform, outdir: process.env.CDK8S_OUTDIR ?? 'dist' });
+// The repo's root: where the charts' values files are looked for (CompileOptions.repoRoot).
+process.exitCode = synth({ specs: apps, platform, outdir: process.env.CDK8S_OUTDIR ?? 'dist', compile: { repoRoot: root } });
