@@ -61,6 +61,25 @@ describe('compile: pod features on a service', () => {
     expect(result.errors).toEqual([expect.stringMatching(/autoscaling: applies to a Deployment or StatefulSet only/)]);
   });
 
+  test('a sidecar\'s port joins the Service and the callers\' NetworkPolicy beside the main container\'s', () => {
+    const result = compile([app(api => {
+      api.sidecars[0].ports = [{ name: 'metrics', port: 9090 }];
+      api.callers = [{ namespace: 'monitoring' }];
+    })], platform);
+    expect(result.errors).toEqual([]);
+    const [service] = ofKind(result, 'Service');
+    expect(service.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['http', 8080], ['metrics', 9090]]);
+    const callers = ofKind(result, 'NetworkPolicy').filter(n => JSON.stringify(n.spec.ingress ?? []).includes('monitoring'));
+    expect(callers).toHaveLength(1);
+    expect(callers[0].spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }, { port: 9090, protocol: 'TCP' }]);
+    expect(checkManifests(result.objects).failures).toEqual([]);
+  });
+
+  test('refuses ports on an init container in the spec, naming the field', () => {
+    const result = compile([app(api => { api.initContainers[0].ports = [{ name: 'http', port: 9000 }]; })], platform);
+    expect(result.errors).toEqual([expect.stringMatching(/initContainers\[0\]\] ports: is set on an init container.*Fix: move the container to sidecars/)]);
+  });
+
   test('refuses a field the schema does not know inside a toleration', () => {
     const result = compile([app(api => { api.tolerations[0].operater = 'Exists'; })], platform);
     expect(result.errors.join('\n')).toMatch(/operater/);

@@ -324,14 +324,14 @@ describe('HardenedDeployment: ports', () => {
 
   test('refuses two ports with the same name', () => {
     const err = refusal({ ports: [{ name: 'http', port: 8080 }, { name: 'http', port: 8081 }] });
-    expect(err.message).toBe('[test/api] ports[1]: repeats name http (got {"name":"http","port":8081}). '
-      + 'Fix: give each port its own name and number');
+    expect(err.message).toBe('[test/api] ports[1]: repeats name http of another port of the pod (got {"name":"http","port":8081}). '
+      + 'Fix: give each port of the pod (the main container\'s and the sidecars\') its own name and number');
   });
 
   test('refuses two ports with the same number and protocol', () => {
     const err = refusal({ ports: [{ name: 'http', port: 8080 }, { name: 'web', port: 8080 }] });
-    expect(err.message).toBe('[test/api] ports[1]: repeats port 8080/TCP (got {"name":"web","port":8080}). '
-      + 'Fix: give each port its own name and number');
+    expect(err.message).toBe('[test/api] ports[1]: repeats port 8080/TCP of another port of the pod (got {"name":"web","port":8080}). '
+      + 'Fix: give each port of the pod (the main container\'s and the sidecars\') its own name and number');
   });
 
   test('accepts the same number over TCP and UDP', () => {

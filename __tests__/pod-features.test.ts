@@ -88,6 +88,82 @@ describe('sidecars and init containers', () => {
   });
 });
 
+describe('sidecar ports', () => {
+  const proxy = { name: 'proxy', image: PROXY, ports: [{ name: 'https', port: 8443, servicePort: 443 }] };
+  const main = { ports: [{ name: 'http', port: 8080 }] };
+
+  test('a sidecar\'s ports are its container ports and join the Service, after the main container\'s, by name', () => {
+    const { chart, objects } = build({ ...main, sidecars: [proxy] });
+    const spec = podSpec(objects);
+    expect(spec.containers[0].ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(spec.containers[1].ports).toEqual([{ name: 'https', containerPort: 8443, protocol: 'TCP' }]);
+    expect(of(objects, 'Service')[0].spec.ports).toEqual([
+      { name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' },
+      { name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' },
+    ]);
+    expectHardened(chart);
+  });
+
+  test('a workload whose only ports are a sidecar\'s still gets its Service, and the main container no default readiness probe on them', () => {
+    const { chart, objects } = build({ sidecars: [proxy] });
+    expect(of(objects, 'Service')[0].spec.ports.map((p: any) => p.name)).toEqual(['https']);
+    expect(podSpec(objects).containers[0].readinessProbe).toBeUndefined();
+    expectHardened(chart);
+  });
+
+  test('a native sidecar\'s port is the Service\'s target by number: before Kubernetes 1.32 a name is looked up among app containers only', () => {
+    const { objects } = build({ ...main, sidecarMode: 'native', sidecars: [proxy] });
+    expect(podSpec(objects).initContainers[0].ports).toEqual([{ name: 'https', containerPort: 8443, protocol: 'TCP' }]);
+    expect(of(objects, 'Service')[0].spec.ports.map((p: any) => p.targetPort)).toEqual(['http', 8443]);
+  });
+
+  test('a sidecar\'s probe may name its own port, not the main container\'s', () => {
+    const { objects } = build({ ...main, sidecars: [{ ...proxy, probes: { readiness: { tcpSocket: { port: 'https' } } } }] });
+    expect(podSpec(objects).containers[1].readinessProbe.tcpSocket).toEqual({ port: 'https' });
+    expect(refusal({ ...main, sidecars: [{ ...proxy, probes: { readiness: { tcpSocket: { port: 'http' } } } }] }).message)
+      .toMatch(/sidecars\[0\]\.probes\.readiness\.tcpSocket\.port: names no port of this workload.*"https"/);
+  });
+
+  test('names, ports and service ports are unique across all containers of the pod', () => {
+    expect(refusal({ ...main, sidecars: [{ ...proxy, ports: [{ name: 'http', port: 9000 }] }] }).message)
+      .toMatch(/sidecars\[0\]\.ports\[0\]: repeats name http of another port of the pod.*Fix: give each port of the pod/);
+    expect(refusal({ ...main, sidecars: [{ ...proxy, ports: [{ name: 'metrics', port: 8080 }] }] }).message).toMatch(/sidecars\[0\]\.ports\[0\]: repeats port 8080\/TCP/);
+    expect(refusal({ ...main, sidecars: [{ ...proxy, ports: [{ name: 'metrics', port: 9090, servicePort: 8080 }] }] }).message).toMatch(/repeats service port 8080\/TCP/);
+    expect(refusal({ sidecars: [proxy, { ...proxy, name: 'other' }] }).message).toMatch(/sidecars\[1\]\.ports\[0\]: repeats name https/);
+    // The same number over UDP is another port.
+    expect(() => build({ ...main, sidecars: [{ ...proxy, ports: [{ name: 'dns', port: 8080, protocol: 'UDP' }] }] })).not.toThrow();
+  });
+
+  test('refuses a malformed sidecar port, naming the sidecar\'s field', () => {
+    expect(refusal({ sidecars: [{ ...proxy, ports: [{ name: 'HTTPS', port: 8443 }] }] }).message).toMatch(/sidecars\[0\]\.ports\[0\]\.name: must be an IANA service name/);
+    expect(refusal({ sidecars: [{ ...proxy, ports: [{ name: 'https', port: 70000 }] }] }).message).toMatch(/sidecars\[0\]\.ports\[0\]\.port/);
+    expect(refusal({ sidecars: [{ ...proxy, ports: { name: 'https', port: 8443 } as any }] }).message).toMatch(/sidecars\[0\]\.ports: must be a list/);
+  });
+
+  test('refuses a port on an init container, with the fix to make it a sidecar', () => {
+    const err = refusal({ initContainers: [{ name: 'migrate', image: IMAGE, ports: [{ name: 'http', port: 9000 }] } as any] });
+    expect(err.message).toMatch(/initContainers\[0\]\.ports: is set on an init container, which runs to completion.*Fix: move the container to sidecars/);
+  });
+
+  test('refuses a sidecar port in a Job, which has no Service', () => {
+    const { chart, namespace } = setup();
+    const err = refusalOf(() => new HardenedJob(chart, 'job', { namespace, image: IMAGE, sidecarMode: 'native', sidecars: [proxy] }));
+    expect(err.message).toMatch(/sidecars\[0\]\.ports: must be empty: a Job has no Service/);
+  });
+
+  test('with hostNetwork, a sidecar\'s ports are host ports too', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const namespace = new TenantNamespace(chart, 'ns', { app: 'node', environment: 'production', podSecurity: 'privileged', podSecurityReason: 'node agents read the host network stack' });
+    new HardenedDeployment(chart, 'api', {
+      namespace, image: IMAGE, ...main, sidecars: [proxy], sidecarMode: 'native',
+      exceptions: { hostNetwork: { reason: 'the node agent reads the host network stack' } },
+    });
+    const spec = podSpec(Testing.synth(chart));
+    expect(spec.containers[0].ports[0].hostPort).toBe(8080);
+    expect(spec.initContainers[0].ports[0].hostPort).toBe(8443);
+  });
+});
+
 describe('config files and file volumes', () => {
   const config = { name: 'config', mountPath: '/etc/api', data: { 'app.yaml': 'port: 8080\n' } };
 

@@ -144,6 +144,11 @@ function words(p: Problem, value: unknown): [string, string] {
   const { keyword, params, parentSchema } = p;
   switch (keyword) {
     case 'additionalProperties': {
+      // A field that belongs to a sibling type says where it belongs rather than only that it is unknown.
+      if (params.additionalProperty === 'ports' && /\/initContainers\/[0-9]+$/.test(p.instancePath)) {
+        return ['is set on an init container, which runs to completion before the pod is ready, so no Service or caller could reach it',
+          'move the container to sidecars (with sidecarMode "native" it still starts before the init containers), or remove ports'];
+      }
       const known = Object.keys(parentSchema?.properties ?? {});
       const guess = typoOf(p);
       const list = `remove it or use one of ${known.join(', ')}`;

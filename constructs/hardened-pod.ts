@@ -10,7 +10,7 @@ import { capabilityLevel, levelAdmits, LINUX_CAPABILITIES, PodSecurityLevel } fr
 import { quantityValue } from '../policy/quantity';
 import { checkPrivileges, PrivilegedExceptions, withPrivileges } from './pod-privileges';
 import { ITenantNamespace } from './tenant-namespace';
-import { checkExtraContainers, containerNames, PodContainersProps } from './pod-containers';
+import { checkExtraContainers, containerNames, PodContainersProps, SidecarContainer } from './pod-containers';
 import { checkPodFiles, PodFilesProps } from './pod-files';
 import { API_TOKEN_VOLUME, ApiTokenProps, checkApiToken } from './pod-api-token';
 import { SERVICE_ACCOUNT_MOUNT } from '../policy/api-access';
@@ -152,7 +152,7 @@ export interface HardenedPodProps extends ContainerProps, PodContainersProps, Po
   readonly namespace: ITenantNamespace;
   /** Name of the workload, its container, its ServiceAccount and the objects that go with it (Service, PodDisruptionBudget). @default - the construct id */
   readonly name?: string;
-  /** Ports; with any, a ClusterIP Service is created. @default - no ports, no Service */
+  /** Ports of the main container; with any (or any of a sidecar's), a ClusterIP Service is created. @default - no ports, no Service */
   readonly ports?: WorkloadPort[];
   /** @default - see {@link WorkloadProbes} */
   readonly probes?: WorkloadProbes;
@@ -183,7 +183,7 @@ export interface IHardenedWorkload {
   readonly namespace: string;
   /** Labels that select the workload's pods. */
   readonly selector: Record<string, string>;
-  /** The ports its pods listen on; empty for a Job or CronJob. */
+  /** The ports its pods listen on, the main container's then the sidecars'; empty for a Job or CronJob. */
   readonly ports: readonly WorkloadPort[];
   /** The Pod Security level the pods need, given their exceptions. */
   readonly podSecurityNeeded: PodSecurityLevel;
@@ -227,6 +227,7 @@ export class HardenedPod {
   public readonly selector: Record<string, string>;
   /** Labels of every object of the workload: the user's, the selector and `managed-by`. */
   public readonly labels: Record<string, string>;
+  /** The pod's ports: the main container's, then each sidecar's (names and numbers unique across them). */
   public readonly ports: WorkloadPort[];
   /** The Pod Security level the pods need, given their exceptions. */
   public readonly podSecurityNeeded: PodSecurityLevel;
@@ -237,6 +238,12 @@ export class HardenedPod {
   public readonly template: k8s.PodTemplateSpec;
 
   private readonly scope: Construct;
+  /**
+   * Ports of native sidecars (init containers): before Kubernetes 1.32 the endpoints controller
+   * looks up a named targetPort among the app containers only (kubernetes#127958), so the Service
+   * names their number instead.
+   */
+  private readonly nativeSidecarPorts = new Set<string>();
 
   constructor(scope: Construct, id: string, props: HardenedPodProps, shape: HardenedPodShape = {}) {
     this.scope = scope;
@@ -246,10 +253,16 @@ export class HardenedPod {
     }
     this.namespace = props.namespace.name;
     const image = checkImage(scope, props.image);
+    // Names and numbers are unique across every container of the pod: one Service serves them all.
+    const portKeys = new Set<string>();
     if (shape.noPorts !== undefined && props.ports !== undefined && (!Array.isArray(props.ports) || props.ports.length > 0)) {
       refuse(scope, 'ports', props.ports, shape.noPorts, 'remove ports; callers reach a long-running workload (a Deployment or StatefulSet)');
     }
-    this.ports = checkPorts(scope, props.ports ?? []);
+    const mainPorts = checkPorts(scope, 'ports', props.ports ?? [], portKeys);
+    const sidecarPorts = checkSidecarPorts(scope, props, portKeys, shape.noPorts);
+    // The pod's ports, the main container's first: the Service and the network rules serve them all.
+    this.ports = [...mainPorts, ...sidecarPorts.flat()];
+    if (props.sidecarMode === 'native') sidecarPorts.flat().forEach(p => this.nativeSidecarPorts.add(p.name));
     if (props.runAsUser === 0) {
       refuse(scope, 'runAsUser', 0, 'is root', 'run as a non-zero UID that the image supports, or give exceptions.runAsRoot with a reason in a baseline namespace');
     }
@@ -298,11 +311,11 @@ export class HardenedPod {
       seccompProfile: { type: 'RuntimeDefault' },
     };
     const extra = checkExtraContainers(scope, props, {
-      main: this.name, securityContext, runsToCompletion: shape.restartPolicy !== undefined, mounts: files.mounts,
+      main: this.name, securityContext, runsToCompletion: shape.restartPolicy !== undefined, mounts: files.mounts, ports: sidecarPorts,
       volumeNames: new Set([...writable.map(w => w.name), ...extraMounts.map(m => m.name), ...files.volumes.map(v => v.name), ...token ? [API_TOKEN_VOLUME] : []]),
     });
     const probes = props.probes ?? {};
-    const readiness = probes.readiness ?? (this.ports.length ? { tcpSocket: { port: this.ports[0].name } } : undefined);
+    const readiness = probes.readiness ?? (mainPorts.length ? { tcpSocket: { port: mainPorts[0].name } } : undefined);
 
     this.template = withPrivileges(scope, {
       metadata: { labels: this.labels, annotations: this.annotations },
@@ -328,17 +341,15 @@ export class HardenedPod {
           image,
           imagePullPolicy: 'IfNotPresent',
           ...checkCommandLine(scope, props.command, props.args),
-          ports: this.ports.length
-            ? this.ports.map(p => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' }))
-            : undefined,
+          ports: containerPorts(mainPorts),
           env: checkEnv(scope, props.env ?? {}),
           envFrom: checkEnvFrom(scope, props.envFrom ?? []),
           resources: withExtended(checkResources(scope, props.resources ?? {}), extendedResources(scope, 'resources.extended', props.resources?.extended)),
           securityContext,
           volumeMounts: [...writable.map(w => ({ name: w.name, mountPath: w.path })), ...extraMounts, ...files.mounts.get(this.name) ?? [], ...token ? [token.mount] : []],
-          readinessProbe: readiness && toProbe(scope, 'probes.readiness', readiness, this.ports),
-          livenessProbe: probes.liveness && toProbe(scope, 'probes.liveness', probes.liveness, this.ports),
-          startupProbe: probes.startup && toProbe(scope, 'probes.startup', probes.startup, this.ports),
+          readinessProbe: readiness && toProbe(scope, 'probes.readiness', readiness, mainPorts),
+          livenessProbe: probes.liveness && toProbe(scope, 'probes.liveness', probes.liveness, mainPorts),
+          startupProbe: probes.startup && toProbe(scope, 'probes.startup', probes.startup, mainPorts),
         }, ...extra.containers],
         ...(extra.initContainers.length ? { initContainers: extra.initContainers } : {}),
         volumes: [...writable.map(w => ({ name: w.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(w.sizeLimit) } })), ...files.volumes, ...extra.volumes, ...token ? [token.volume] : []],
@@ -365,7 +376,7 @@ export class HardenedPod {
         ports: this.ports.map(p => ({
           name: p.name,
           port: p.servicePort ?? p.port,
-          targetPort: k8s.IntOrString.fromString(p.name),
+          targetPort: this.nativeSidecarPorts.has(p.name) ? k8s.IntOrString.fromNumber(p.port) : k8s.IntOrString.fromString(p.name),
           protocol: p.protocol ?? 'TCP',
         })),
       },
@@ -393,25 +404,48 @@ export function checkImage(scope: Construct, image: unknown): string {
   return ref;
 }
 
-function checkPorts(scope: Construct, ports: WorkloadPort[]): WorkloadPort[] {
-  if (!Array.isArray(ports)) refuse(scope, 'ports', ports, 'must be a list', 'give a list of { name, port }');
-  const seen = new Set<string>();
+/**
+ * The ports at `field`; `seen` holds the names and numbers of the pod's ports checked before
+ * (another container's), which these may not repeat.
+ */
+function checkPorts(scope: Construct, field: string, ports: WorkloadPort[], seen: Set<string>): WorkloadPort[] {
+  if (!Array.isArray(ports)) refuse(scope, field, ports, 'must be a list', 'give a list of { name, port }');
   ports.forEach((p, i) => {
+    const at = `${field}[${i}]`;
     if (typeof p?.name !== 'string' || portNameProblem(p.name) !== undefined) {
-      refuse(scope, `ports[${i}].name`, p?.name, 'must be an IANA service name of at most 15 characters', 'use lower-case letters, digits and "-", e.g. "http"');
+      refuse(scope, `${at}.name`, p?.name, 'must be an IANA service name of at most 15 characters', 'use lower-case letters, digits and "-", e.g. "http"');
     }
-    checkInteger(scope, `ports[${i}].port`, p.port, 1, 65535);
-    if (p.servicePort !== undefined) checkInteger(scope, `ports[${i}].servicePort`, p.servicePort, 1, 65535);
+    checkInteger(scope, `${at}.port`, p.port, 1, 65535);
+    if (p.servicePort !== undefined) checkInteger(scope, `${at}.servicePort`, p.servicePort, 1, 65535);
     if (p.protocol !== undefined && p.protocol !== 'TCP' && p.protocol !== 'UDP') {
-      refuse(scope, `ports[${i}].protocol`, p.protocol, 'must be TCP or UDP', 'set protocol to "TCP" or "UDP"');
+      refuse(scope, `${at}.protocol`, p.protocol, 'must be TCP or UDP', 'set protocol to "TCP" or "UDP"');
     }
     const protocol = p.protocol ?? 'TCP';
     for (const key of [`name:${p.name}`, `port:${p.port}/${protocol}`, `service port:${p.servicePort ?? p.port}/${protocol}`]) {
-      if (seen.has(key)) refuse(scope, `ports[${i}]`, p, `repeats ${key.replace(':', ' ')}`, 'give each port its own name and number');
+      // Containers of a pod share its network: two cannot listen on one port, and one Service serves all.
+      if (seen.has(key)) refuse(scope, at, p, `repeats ${key.replace(':', ' ')} of another port of the pod`, 'give each port of the pod (the main container\'s and the sidecars\') its own name and number');
       seen.add(key);
     }
   });
   return ports;
+}
+
+/** Each sidecar's ports, in the order of `sidecars` (malformed sidecars are left to checkExtraContainers). */
+function checkSidecarPorts(scope: Construct, props: PodContainersProps, seen: Set<string>, noPorts: string | undefined): WorkloadPort[][] {
+  const sidecars: unknown[] = Array.isArray(props.sidecars) ? props.sidecars : [];
+  return sidecars.map((c, i) => {
+    const ports = (c as SidecarContainer | undefined)?.ports;
+    if (ports === undefined) return [];
+    if (noPorts !== undefined && (!Array.isArray(ports) || ports.length > 0)) {
+      refuse(scope, `sidecars[${i}].ports`, ports, noPorts, 'remove ports; callers reach a long-running workload (a Deployment or StatefulSet)');
+    }
+    return checkPorts(scope, `sidecars[${i}].ports`, ports, seen);
+  });
+}
+
+/** A container's `ports`; undefined when it has none. */
+export function containerPorts(ports: readonly WorkloadPort[]): k8s.ContainerPort[] | undefined {
+  return ports.length ? ports.map(p => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' })) : undefined;
 }
 
 function checkExceptions(scope: Construct, exceptions: WorkloadExceptions, namespace: ITenantNamespace, hasPorts: boolean) {

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { GuardrailError, refuse } from '../policy/errors';
 import { checkDnsLabel, checkOneOf } from './validate';
-import type { ContainerProps, WorkloadProbes } from './hardened-pod';
-import { checkCommandLine, checkEnv, checkEnvFrom, checkImage, checkResources, checkWritablePaths, toProbe } from './hardened-pod';
+import type { ContainerProps, WorkloadPort, WorkloadProbes } from './hardened-pod';
+import { checkCommandLine, checkEnv, checkEnvFrom, checkImage, checkResources, checkWritablePaths, containerPorts, toProbe } from './hardened-pod';
 import { extendedResources, withExtended } from './pod-scheduling';
 
 /**
@@ -21,7 +21,14 @@ export interface ExtraContainer extends ContainerProps {
 
 /** A container that runs beside the main one for the pod's life (a proxy, a log shipper). */
 export interface SidecarContainer extends ExtraContainer {
-  /** Health checks; ports by number (the pod's named ports are the main container's). @default - none */
+  /**
+   * Ports the sidecar listens on (an authenticating proxy, a metrics exporter). Like the main
+   * container's, they join the workload's Service and its network rules (callers, calls, ingress);
+   * names and numbers are unique across every container of the pod.
+   * @default - none
+   */
+  readonly ports?: WorkloadPort[];
+  /** Health checks; ports by number or by the name of one of the sidecar's own ports. @default - none */
   readonly probes?: WorkloadProbes;
 }
 
@@ -71,6 +78,8 @@ export function checkExtraContainers(scope: Construct, props: PodContainersProps
   readonly volumeNames: Set<string>;
   /** Read-only file mounts by container name. */
   readonly mounts: ReadonlyMap<string, k8s.VolumeMount[]>;
+  /** Each sidecar's ports, checked by the pod (unique across its containers), in the order of `sidecars`. @default - none */
+  readonly ports?: readonly (readonly WorkloadPort[])[];
 }): PodContainers {
   const mode = checkOneOf(scope, 'sidecarMode', props.sidecarMode ?? 'container', ['container', 'native'] as const);
   const sidecars = list(scope, 'sidecars', props.sidecars);
@@ -82,7 +91,11 @@ export function checkExtraContainers(scope: Construct, props: PodContainersProps
   const names = new Set([pod.main]);
   const volumes: k8s.Volume[] = [];
   const securityContext = { ...pod.securityContext, capabilities: { drop: ['ALL'] } };
-  const build = (field: string, c: SidecarContainer, sidecar: boolean): k8s.Container => {
+  const build = (field: string, c: SidecarContainer, sidecar: boolean, ports: readonly WorkloadPort[]): k8s.Container => {
+    if (!sidecar && (c as { ports?: unknown } | undefined)?.ports !== undefined) {
+      refuse(scope, `${field}.ports`, c.ports, 'is set on an init container, which runs to completion before the pod is ready, so no Service or caller could reach it',
+        'move the container to sidecars (with sidecarMode "native" it still starts before the init containers), or remove ports');
+    }
     const name = checkDnsLabel(scope, `${field}.name`, c?.name);
     if (names.has(name)) refuse(scope, `${field}.name`, name, 'is the name of another container of the pod', 'give each container its own name (the main one is named like the workload)');
     names.add(name);
@@ -108,15 +121,16 @@ export function checkExtraContainers(scope: Construct, props: PodContainersProps
       env: checkEnv(scope, c.env ?? {}),
       envFrom: checkEnvFrom(scope, c.envFrom ?? []),
       resources: withExtended(checkResources(scope, c.resources ?? {}), extendedResources(scope, 'resources.extended', c.resources?.extended)),
+      ports: containerPorts(ports),
       securityContext,
       volumeMounts: [...writable, ...files],
-      readinessProbe: probes.readiness && toProbe(scope, 'probes.readiness', probes.readiness, []),
-      livenessProbe: probes.liveness && toProbe(scope, 'probes.liveness', probes.liveness, []),
-      startupProbe: probes.startup && toProbe(scope, 'probes.startup', probes.startup, []),
+      readinessProbe: probes.readiness && toProbe(scope, 'probes.readiness', probes.readiness, [...ports]),
+      livenessProbe: probes.liveness && toProbe(scope, 'probes.liveness', probes.liveness, [...ports]),
+      startupProbe: probes.startup && toProbe(scope, 'probes.startup', probes.startup, [...ports]),
     }));
   };
-  const side = sidecars.map((c, i) => build(`sidecars[${i}]`, c, true));
-  const init = inits.map((c, i) => build(`initContainers[${i}]`, c, false));
+  const side = sidecars.map((c, i) => build(`sidecars[${i}]`, c, true, pod.ports?.[i] ?? []));
+  const init = inits.map((c, i) => build(`initContainers[${i}]`, c, false, []));
   return mode === 'native'
     ? { initContainers: [...side, ...init], containers: [], volumes }
     : { initContainers: init, containers: side, volumes };

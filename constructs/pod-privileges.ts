@@ -376,7 +376,7 @@ export function withPrivileges(scope: Construct, template: k8s.PodTemplateSpec, 
   };
   const container: k8s.Container = {
     ...main,
-    ...(p.hostNetwork && main.ports ? { ports: main.ports.map(port => ({ ...port, hostPort: port.containerPort })) } : {}),
+    ...(p.hostNetwork ? hostPorts(main) : {}),
     securityContext,
     volumeMounts: [...main.volumeMounts ?? [], ...p.volumeMounts],
   };
@@ -389,8 +389,15 @@ export function withPrivileges(scope: Construct, template: k8s.PodTemplateSpec, 
       // Kubernetes admits procMount Unmasked only in a pod with its own user namespace.
       ...(p.unmaskedProcMount ? { hostUsers: false } : {}),
       ...(p.sysctls.length ? { securityContext: { ...spec.securityContext, sysctls: p.sysctls } } : {}),
-      containers: [container, ...others],
+      // A sidecar's ports are on the host's network too: each is a host port, as the main container's.
+      containers: [container, ...p.hostNetwork ? others.map(hostPorts) : others],
+      ...(p.hostNetwork && spec.initContainers ? { initContainers: spec.initContainers.map(hostPorts) } : {}),
       volumes: [...spec.volumes ?? [], ...p.volumes],
     },
   };
+}
+
+/** `container` with each of its ports also a host port (hostNetwork: the API server requires hostPort = containerPort). */
+function hostPorts(container: k8s.Container): k8s.Container {
+  return container.ports ? { ...container, ports: container.ports.map(port => ({ ...port, hostPort: port.containerPort })) } : container;
 }
