@@ -174,6 +174,8 @@ describe('compile: a chart\'s network fields refused at the spec\'s field', () =
       /charts\.headlamp\.callers\[0\]\.reason: is only for a cidr caller/],
     ['a caller naming no one', (c: Json) => { c.callers = [{}]; }, /charts\.headlamp\.callers\[0\]: names no caller/],
     ['a caller namespace that is not a DNS label', (c: Json) => { c.callers = [{ namespace: 'Cloudflared' }]; }, /charts\.headlamp\.callers\[0\]\.namespace: must be a DNS-1123 label/],
+    ['egress to the cloud metadata endpoint', (c: Json) => { c.egress = [{ name: 'meta', cidr: '169.254.169.254/32', ports: [{ port: 80 }] }]; },
+      /charts\.headlamp\.egress\[0\]\.cidr: reaches the cloud metadata endpoint/],
     ['a destination with cidr and podLabels', (c: Json) => { c.egress[0].podLabels = { app: 'x' }; }, /charts\.headlamp\.egress\[0\]: sets cidr beside namespace or podLabels/],
   ])('%s', (_, edit, message) => {
     const errors = errorsOf(app((_s, c) => edit(c)));
