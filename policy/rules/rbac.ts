@@ -1,6 +1,6 @@
 import { BOOTSTRAP_CLUSTER_ROLES, BOOTSTRAP_ROLES } from '../bootstrap-roles';
 import { Json, ManifestContext, namespaceOf } from '../model';
-import { AccessRequest, Grant, parseServiceAccount, policyRule, RBAC_GROUP, rbacIndex, RbacIndex, ResolvedBinding, ruleAllows } from '../rbac';
+import { AccessRequest, Grant, parseServiceAccount, PolicyRule, policyRule, RBAC_GROUP, rbacIndex, RbacIndex, ResolvedBinding, ruleAllows } from '../rbac';
 import { Rule, RuleViolation } from '../rule';
 import { KUBERNETES_API_EXCEPTION, READ_VERBS, readOnlyRuleProblem } from '../api-access';
 import { reasonProblem } from '../departures';
@@ -20,8 +20,10 @@ import { EXPIRES_ANNOTATION, expiryProblem, MAX_EXPIRY_DAYS } from '../expiry';
  * bound by a RoleBinding in a namespace that is not the platform's, they are judged like service
  * accounts of that namespace (no escalation, no token minting, no write to the Namespace, Secrets
  * only with a reason) and exec into pods needs an expiry and a reason on the Role
- * (rbac.exec-expiry). Bound cluster-wide or in a platform namespace, they are the platform team's
- * own and judged only for malformed subjects. Users and groups named `system:*` that are not
+ * (rbac.exec-expiry). Bound cluster-wide, or in a platform namespace to a role that can write
+ * there, they are rbac.person-cluster-wide: the gate cannot tell a tenant's hand-written binding
+ * from the platform team's own, so the platform's bindings of its admins carry a waiver with
+ * their reason. Users and groups named `system:*` that are not
  * service accounts are Kubernetes' own identities (nodes, control-plane components, everyone):
  * binding them is rbac.system-subject.
  * Who is exempt: the service accounts of `kube-system` (the control plane and its add-ons run
@@ -295,6 +297,34 @@ function rolesOf(rules: ExecRule[]): { role: Json; who: string[]; requests: Acce
   return [...byRole.values()];
 }
 
+/** `User alice` for a person or a group of people (a User or Group not named `system:*`), else undefined. */
+function personText(principal: string): string | undefined {
+  const [type, ...rest] = principal.split(':');
+  const name = rest.join(':');
+  if ((type !== 'user' && type !== 'group') || name.startsWith('system:')) return undefined;
+  return `${type === 'user' ? 'User' : 'Group'} ${name}`;
+}
+
+/**
+ * Requests that act although their verb reads: Secrets (service account tokens, Argo CD's cluster
+ * and repository credentials) and exec, attach, port-forward and proxy, which WebSocket clients
+ * send as `get`.
+ */
+const READS_THAT_ACT: AccessRequest[] = [
+  { verb: 'get', group: '', resource: 'secrets' }, { verb: 'list', group: '', resource: 'secrets' }, { verb: 'watch', group: '', resource: 'secrets' },
+  ...['pods/exec', 'pods/attach', 'pods/portforward', 'pods/proxy', 'services/proxy'].map(resource => ({ verb: 'get', group: '', resource })),
+];
+
+/** What a role's rule lets its holder change (or act as) in the binding's namespace, or undefined when it only reads. */
+function writeOf(rule: PolicyRule, namespace: string | undefined): string | undefined {
+  // A rule that names no group or resource grants nothing in a namespace (non-resource URLs do not apply there).
+  if (rule.apiGroups.length === 0 || rule.resources.length === 0) return undefined;
+  const writes = rule.verbs.filter(v => !READ_VERBS.includes(v));
+  if (writes.length) return `${writes.join(', ')} on ${rule.resources.join(', ')}`;
+  const acts = READS_THAT_ACT.filter(r => ruleAllows(rule, { ...r, namespace }));
+  return acts.length ? unique(acts.map(resourceText)).join(', ') + (acts.some(a => a.resource === 'secrets') ? ' (Secrets hold the namespace\'s credentials)' : '') : undefined;
+}
+
 /** What a `system:*` User or Group stands for, or undefined for a service account identity (judged by the other rules). */
 function systemIdentity(kind: 'User' | 'Group', name: string): string | undefined {
   if (kind === 'User' && parseServiceAccount(name)) return undefined;
@@ -442,6 +472,36 @@ export const RBAC_RULES: Rule[] = [
         if (j.binding.role && !granted) return [];
         return [{ object: j.binding.object, field: `subjects[${j.index}]`,
           message: `${j.accounts.text} gets rights in ${j.binding.namespace}${granted ? ` (through ${via(granted)})` : ''}, a namespace of the platform` }];
+      });
+    },
+  },
+  {
+    id: 'rbac.person-cluster-wide', family: 'rbac', severity: 'error',
+    title: 'no person is bound cluster-wide, or to write in kube-system, kube-public, kube-node-lease or the Argo CD namespace, without a waiver',
+    fix: 'bind people with a RoleBinding in the tenant\'s namespace (TeamAccess); the platform team\'s own binding of its admins carries '
+      + 'guardrails.cdk8s.io/waive.rbac.person-cluster-wide with its reason',
+    // The gate cannot tell a tenant's hand-written binding of a person from the platform team's:
+    // both are written the same way, so each is a finding that the platform excuses on its own.
+    check: ctx => {
+      const idx = index(ctx);
+      const platform = new Set([...SYSTEM_NAMESPACES, ...argoNamespaces(ctx)]);
+      return idx.bindings.flatMap(b => {
+        if (b.kind !== 'ClusterRoleBinding' && !(b.kind === 'RoleBinding' && platform.has(b.namespace!))) return [];
+        const role = b.role ? `ClusterRole ${b.role.name}${b.role.builtin ? ' (built in)' : ''}` : undefined;
+        let what: string | undefined;
+        if (b.kind === 'ClusterRoleBinding') {
+          what = `gets ${role ?? 'a ClusterRole we cannot judge'} in every namespace`;
+        } else if (!b.role) {
+          what = `gets a role we cannot judge in ${b.namespace}, a namespace of the platform`;
+        } else {
+          const write = idx.effectiveRules(b.role).map(g => ({ g, w: writeOf(g.rule, b.namespace) })).find(x => x.w !== undefined);
+          if (!write) return [];
+          what = `can write in ${b.namespace}, a namespace of the platform: ${write.w} (through ${via(write.g)})`;
+        }
+        return b.subjects.flatMap(s => {
+          const who = s.principal ? personText(s.principal) : undefined;
+          return who ? [{ object: b.object, field: `subjects[${s.index}]`, message: `${who} ${what}; the gate cannot tell a tenant's binding from the platform's` }] : [];
+        });
       });
     },
   },
