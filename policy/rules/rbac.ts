@@ -161,8 +161,13 @@ const AGGREGATE_LABEL = `${RBAC_GROUP}/aggregate-to-`;
  * with the resources it reads; or why the binding is not that shape.
  */
 function readOnlyShape(idx: RbacIndex, j: Judged): { role: Json; resources: string[] } | string {
-  const principal = j.binding.subjects[j.index]?.principal ?? '';
-  if (!principal.startsWith('user:system:serviceaccount:')) return 'the subject is not one service account';
+  // The exception stands for the one service account kubernetesApi binds: a binding of several
+  // subjects would have it excuse each of them (other namespaces' accounts included).
+  if (j.binding.subjects.length !== 1) return `the binding has ${j.binding.subjects.length} subjects, and the exception covers one service account`;
+  const bound = j.binding.subjects[0];
+  if (bound.subject.kind !== 'ServiceAccount' || !bound.principal?.startsWith('user:system:serviceaccount:')) {
+    return 'the subject is not one service account written as a ServiceAccount subject';
+  }
   const entry = j.binding.role;
   if (!entry) return 'its roleRef names no role we can judge';
   if (entry.builtin) return `ClusterRole ${entry.name} is built in`;
@@ -375,7 +380,7 @@ export const RBAC_RULES: Rule[] = [
   {
     id: 'rbac.cluster-binding', family: 'rbac', severity: 'error', title: 'no cluster-wide bindings to app service accounts',
     fix: 'bind a namespaced Role with a RoleBinding in the service account\'s namespace; a service that reads the whole cluster asks for kubernetesApi '
-      + `with scope "cluster": a ClusterRole of get, list and watch only (no Secrets, no wildcard, no subresource but pods/log, no aggregation) and the exception ${KUBERNETES_API_EXCEPTION} with its reason on the ClusterRole and its binding`,
+      + `with scope "cluster": a ClusterRole of get, list and watch only (no Secrets, no wildcard, no subresource but pods/log, no aggregation), bound to its one ServiceAccount subject alone, and the exception ${KUBERNETES_API_EXCEPTION} with its reason on the ClusterRole and its binding`,
     // One shape is the kubernetes-api exception's to excuse (its subject): one service account
     // bound to a ClusterRole of the set that reads (get, list, watch) named resources, no Secrets,
     // no subresource but pods/log, aggregates nothing, and carries the exception's reason too.
