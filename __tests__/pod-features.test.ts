@@ -6,6 +6,8 @@ import { DefaultDenyNetwork } from '../constructs/default-deny-network';
 import { TenantNamespace } from '../constructs/tenant-namespace';
 import { synthChart } from '../testing';
 import { refusalOf } from './refusal';
+import { departuresOf } from '../policy/departures';
+import { RULES } from '../policy';
 import '../testing';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -33,6 +35,7 @@ const refusal = (props: Props) => {
 };
 const of = (objects: any[], kind: string) => objects.filter(o => o.kind === kind);
 const podSpec = (objects: any[]) => of(objects, 'Deployment')[0].spec.template.spec;
+const podTemplate = (objects: any[]) => of(objects, 'Deployment')[0].spec.template;
 
 /** The chart passes the gate and restricted Pod Security. */
 function expectHardened(chart: Chart) {
@@ -174,6 +177,51 @@ describe('config files and file volumes', () => {
     expect(spec.volumes).toContainEqual({ name: 'config', configMap: { name: 'api-config', defaultMode: 0o440 } });
     expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/api', readOnly: true });
     expectHardened(chart);
+  });
+
+  test('the pod template carries the configFiles\' hash, so a changed file rolls the pods; nothing else changes', () => {
+    const before = build({ configFiles: [config] }).objects;
+    const hash = of(before, 'Deployment')[0].spec.template.metadata.annotations['guardrails.cdk8s.io/config-hash'];
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    // Only on the pod template: the Deployment object itself is not what rolls.
+    expect(of(before, 'Deployment')[0].metadata.annotations).toBeUndefined();
+    const after = build({ configFiles: [{ ...config, data: { 'app.yaml': 'port: 8081\n' } }] }).objects;
+    const changed = of(after, 'Deployment')[0].spec.template.metadata.annotations['guardrails.cdk8s.io/config-hash'];
+    expect(changed).toMatch(/^[0-9a-f]{16}$/);
+    expect(changed).not.toBe(hash);
+    const strip = (objects: any[]) => JSON.parse(JSON.stringify(objects), (k, v) => (k === 'guardrails.cdk8s.io/config-hash' || k === 'app.yaml' ? undefined : v));
+    expect(strip(after)).toEqual(strip(before));
+  });
+
+  test('the config hash is deterministic: the same files in another order give the same hash; a renamed file another', () => {
+    const two = { name: 'extra', mountPath: '/etc/extra', data: { 'b.conf': 'b', 'a.conf': 'a' } };
+    const hashOf = (props: Props) => podTemplate(build(props).objects).metadata.annotations['guardrails.cdk8s.io/config-hash'];
+    const hash = hashOf({ configFiles: [config, two] });
+    expect(hashOf({ configFiles: [config, two] })).toBe(hash);
+    expect(hashOf({ configFiles: [two, config].map(c => ({ ...c })) })).toBe(hash);
+    expect(hashOf({ configFiles: [config, { ...two, data: { 'a.conf': 'a', 'b.conf': 'b' } }] })).toBe(hash);
+    expect(hashOf({ configFiles: [config, { ...two, data: { 'a.conf': 'a', 'c.conf': 'b' } }] })).not.toBe(hash);
+    // Content moved from one file to another is another configuration.
+    expect(hashOf({ configFiles: [config, { ...two, data: { 'a.conf': 'b', 'b.conf': 'a' } }] })).not.toBe(hash);
+  });
+
+  test('no configFiles, no config hash; with exceptions the hash sits beside them and is no departure', () => {
+    expect(podTemplate(build({}).objects).metadata.annotations).toBeUndefined();
+    const { chart, objects } = build({ configFiles: [config], exceptions: { writableRootFilesystem: { reason: 'the vendor image writes to /var/lib' } } });
+    const annotations = podTemplate(objects).metadata.annotations;
+    expect(Object.keys(annotations).sort()).toEqual(['guardrails.cdk8s.io/config-hash', 'guardrails.cdk8s.io/exception.writable-root-filesystem']);
+    expect(departuresOf(of(objects, 'Deployment')[0], RULES).map(d => d.what)).toEqual(['writable-root-filesystem']);
+    expect(synthChart(chart)).toPassGuardrails();
+  });
+
+  test('a StatefulSet\'s and a Job\'s pod template carry it too', () => {
+    const { chart, namespace } = setup();
+    new HardenedStatefulSet(chart, 'db', { namespace, image: IMAGE, configFiles: [config] });
+    new HardenedJob(chart, 'job', { namespace, image: IMAGE, configFiles: [config] });
+    const objects = Testing.synth(chart) as any[];
+    for (const kind of ['StatefulSet', 'Job']) {
+      expect(of(objects, kind)[0].spec.template.metadata.annotations['guardrails.cdk8s.io/config-hash']).toMatch(/^[0-9a-f]{16}$/);
+    }
   });
 
   test('refuses a credential in config data and a file named like one, without quoting it', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
+import { CONFIG_HASH_ANNOTATION, EXCEPTION_PREFIX, MANAGED_BY } from '../policy/annotations';
 import { credentialInValue, credentialsInArgv, looksLikeCredential } from '../policy/credentials';
 import { refuse } from '../policy/errors';
 import { annotationsSizeProblem, portableEnvVarNameProblem, portNameProblem } from '../policy/grammar';
@@ -318,7 +318,7 @@ export class HardenedPod {
     const readiness = probes.readiness ?? (mainPorts.length ? { tcpSocket: { port: mainPorts[0].name } } : undefined);
 
     this.template = withPrivileges(scope, {
-      metadata: { labels: this.labels, annotations: this.annotations },
+      metadata: { labels: this.labels, annotations: files.configMaps.length ? { ...this.annotations, [CONFIG_HASH_ANNOTATION]: configHash(files.configMaps) } : this.annotations },
       spec: {
         serviceAccountName: this.serviceAccount.name,
         automountServiceAccountToken: false,
@@ -390,6 +390,18 @@ export class HardenedPod {
       spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
     });
   }
+}
+
+/**
+ * The first 16 hex digits of the sha256 of the pod's generated ConfigMaps, names and data sorted:
+ * the same files give the same hash whatever order they were written in, and any change to a
+ * name, a file name or a content gives another, which changes the pod template and so rolls
+ * the pods (a ConfigMap change alone does not restart them).
+ */
+export function configHash(configMaps: readonly { readonly name: string; readonly data: Record<string, string> }[]): string {
+  const sorted = [...configMaps].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map(cm => [cm.name, Object.keys(cm.data).sort().map(k => [k, cm.data[k]])]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
 }
 
 function nonEmpty(record: Record<string, string>): Record<string, string> | undefined {
