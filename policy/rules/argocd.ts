@@ -2,6 +2,7 @@ import {
   chartVersionProblem, compileGlob, DEFAULT_ARGO_NAMESPACE, destinationCluster, globMatch, IN_CLUSTER, isDestinationPermitted, isGlob, isSourcePermitted, Judgement,
   PLATFORM_NAMESPACES, projectSourceProblem,
 } from '../argo';
+import { WAIVER_PREFIX } from '../annotations';
 import { Json, ManifestContext, namespaceOf } from '../model';
 import { Rule, RuleViolation } from '../rule';
 import { FENCE_KINDS } from '../tenant-kinds';
@@ -221,6 +222,45 @@ function covers(pattern: unknown, value: string): boolean {
   return typeof pattern === 'string' && (pattern === value || /^\*+$/.test(pattern) || (!isGlob(value) && globMatch(pattern, value, false) === true));
 }
 
+/**
+ * Whether an AppProject is the platform's: it says so by waiving, with its reason, a rule only
+ * the platform may break (it applies the fences, cluster-scoped objects, or syncs into the Argo CD
+ * namespace; ArgoPlatformBootstrap). Every other project is a tenant's.
+ */
+function isPlatformProject(project: Json): boolean {
+  const annotations = at(project, 'metadata.annotations');
+  return ['argocd.fence-kinds', 'argocd.cluster-resources', 'argocd.protected-destinations']
+    .some(id => typeof own(annotations, `${WAIVER_PREFIX}${id}`) === 'string');
+}
+
+/** A value that names content by address rather than by a path in the source's repo: a URL (any scheme), go-getter or SSH form, or a host first. */
+function remoteProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return `must be a string (got ${show(value)})`;
+  const v = value.trim();
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v)) return `${show(value)} is a URL`;
+  if (/^(git::|git@|ssh:|[^/\s]+@[^/\s]+:)/i.test(v)) return `${show(value)} is a remote Git address`;
+  // kustomize fetches "github.com/owner/repo//dir?ref=x" without a scheme; a path in the repo starts with no host.
+  if (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(:[0-9]+)?\//.test(v)) return `${show(value)} starts with a host, which kustomize fetches`;
+  // From an ApplicationSet, a value that begins with a template can become any of those.
+  if (v.startsWith('{{')) return `${show(value)} begins with a template, so each generated Application may fetch it from anywhere`;
+  return undefined;
+}
+
+/**
+ * Every source of an Application that can pull content beside its repo: source (read leaf by
+ * leaf, as a generator's template merges), each of sources, and the source hydrator's dry source.
+ * `fieldPath` names a leaf of it.
+ */
+function renderedSources(view: AppView): { source: unknown; fieldPath: (key: string) => string; value: (key: string) => unknown }[] {
+  const sources = view.field('spec.sources');
+  return [
+    { source: view.field('spec.source').value, fieldPath: (k: string) => view.field(`spec.source.${k}`).path, value: (k: string) => view.field(`spec.source.${k}`).value },
+    { source: view.field('spec.sourceHydrator.drySource').value, fieldPath: (k: string) => view.field(`spec.sourceHydrator.drySource.${k}`).path,
+      value: (k: string) => view.field(`spec.sourceHydrator.drySource.${k}`).value },
+    ...(Array.isArray(sources.value) ? sources.value.map((s, i) => ({ source: s, fieldPath: (k: string) => `${sources.path}[${i}].${k}`, value: (k: string) => at(s, k) })) : []),
+  ].filter(s => isObject(s.source));
+}
+
 export const ARGOCD_RULES: Rule[] = [
   {
     id: 'argocd.source-repos', family: 'argocd', severity: 'error', title: 'AppProjects trust explicit repos only',
@@ -274,7 +314,7 @@ export const ARGOCD_RULES: Rule[] = [
   },
   {
     id: 'argocd.source-namespaces', family: 'argocd', severity: 'error',
-    title: 'AppProjects take Applications only from named tenant namespaces, never "*" or the Argo CD namespace',
+    title: 'AppProjects take Applications only from named tenant namespaces, never "*", the Argo CD namespace or kube-system, kube-public, kube-node-lease or default',
     fix: 'list in sourceNamespaces only the tenant namespaces whose Applications may use this project',
     check: ctx => {
       const argo = argoNamespaces(ctx);
@@ -288,7 +328,11 @@ export const ARGOCD_RULES: Rule[] = [
           if (probes.every(m => m === true)) return [{ object: p, field, message: `"${entry}" matches every namespace: any namespace's Applications could use the project` }];
           const hit = argo.filter(n => sourceNamespaceMatches(entry, n) === true);
           if (hit.length) return [{ object: p, field, message: `"${entry}" names the Argo CD namespace ${hit.join(', ')}` }];
-          const unreadable = [...probes, ...argo.map(n => sourceNamespaceMatches(entry, n))].some(m => m === undefined);
+          // Whoever may create an Application in the cluster's own namespaces (a controller, an operator, the
+          // default namespace's many users) is no tenant of this project: their Applications would use its scope.
+          const system = PLATFORM_NAMESPACES.filter(n => sourceNamespaceMatches(entry, n) === true);
+          if (system.length) return [{ object: p, field, message: `"${entry}" names the cluster's own namespace ${system.join(', ')}, whose Applications no tenant answers for` }];
+          const unreadable = [...probes, ...[...argo, ...PLATFORM_NAMESPACES].map(n => sourceNamespaceMatches(entry, n))].some(m => m === undefined);
           return unreadable ? [{ object: p, field, message: `cannot tell which namespaces "${entry}" matches` }] : [];
         });
       });
@@ -494,6 +538,46 @@ export const ARGOCD_RULES: Rule[] = [
           : `cannot tell whether project ${name} permits ${where} (it matches clusters by a field the Application does not give, or its destinations cannot be read)`,
       }];
     })),
+  },
+  {
+    id: 'argocd.tenant-destination', family: 'argocd', severity: 'error',
+    title: 'an Application of a tenant project deploys into no namespace that another tenant project of the set also lists',
+    fix: 'give each tenant namespace to one AppProject: remove it from the destinations of all but its owner\'s (a deliberate shared namespace waives this rule on the Application with its reason)',
+    check: ctx => unique(appViews(ctx).flatMap((view): RuleViolation[] => {
+      const project = projectOf(ctx, view);
+      if (!project || isPlatformProject(project)) return [];
+      const [server, clusterName, namespace] = ['server', 'name', 'namespace'].map(k => view.field(`spec.destination.${k}`).value);
+      if (typeof namespace !== 'string' || namespace === '' || templated(namespace)) return []; // argocd.application-destination judges it
+      const cluster = destinationCluster(typeof server === 'string' && server ? server : undefined, typeof clusterName === 'string' && clusterName ? clusterName : undefined);
+      const others = ctx.ofKind('AppProject').filter(q => q !== project && !isPlatformProject(q) && isDestinationPermitted(
+        Array.isArray(at(q, 'spec.destinations')) ? at(q, 'spec.destinations') as unknown[] : [], cluster, namespace) === true);
+      if (others.length === 0) return [];
+      const names = others.map(q => `${namespaceOf(q)}/${q.metadata?.name}`).join(', ');
+      return [{
+        object: view.object, field: view.field('spec.destination.namespace').path,
+        message: `namespace ${namespace} is also a destination of tenant AppProject ${names}: project ${project.metadata?.name}'s Application would deploy into another tenant's namespace (or that tenant into this one's)`,
+      }];
+    })),
+  },
+  {
+    id: 'argocd.remote-content', family: 'argocd', severity: 'error',
+    title: 'Application sources take Helm values files and kustomize components from their repos, never from a URL outside the project\'s sourceRepos',
+    fix: 'commit the values file or component to a repo the project trusts and name it by path (or as $<ref>/<path> of another source); or waive on the Application with the reason the remote content is trusted',
+    check: ctx => unique(appViews(ctx).flatMap(view => renderedSources(view).flatMap(({ fieldPath, value }): RuleViolation[] => {
+      const lists = [['helm.valueFiles', 'a Helm values file'], ['kustomize.components', 'a kustomize component']] as const;
+      return lists.flatMap(([key, what]): RuleViolation[] => {
+        const list = value(key);
+        if (list === undefined || list === null) return [];
+        if (!Array.isArray(list)) return [{ object: view.object, field: fieldPath(key), message: `${key} must be a list (got ${show(list)})` }];
+        return list.flatMap((entry, i): RuleViolation[] => {
+          const problem = remoteProblem(entry);
+          return problem ? [{
+            object: view.object, field: `${fieldPath(key)}[${i}]`,
+            message: `${what}: ${problem}, so Argo CD renders content from outside the repos the project trusts, which no review of them saw`,
+          }] : [];
+        });
+      });
+    }))),
   },
   {
     id: 'argocd.applicationset-template', family: 'argocd', severity: 'error',
