@@ -46,15 +46,36 @@ const GO_FALSE = ['0', 'f', 'F', 'false', 'FALSE', 'False'];
  */
 const HTTPS_SWITCHES = ['nginx.ingress.kubernetes.io/ssl-redirect', 'traefik.ingress.kubernetes.io/router.tls'];
 
+const TRAEFIK_PREFIX = 'traefik.ingress.kubernetes.io/';
+const TRAEFIK_TLS = `${TRAEFIK_PREFIX}router.tls`;
+
+/**
+ * Whether Traefik reads the Ingress: it names the class `traefik` (spec.ingressClassName or the
+ * legacy kubernetes.io/ingress.class), or carries a Traefik annotation (matched in any case: a
+ * key Traefik ignores still says the Ingress is written for it). The gate does not know which
+ * IngressClass names Traefik otherwise.
+ */
+function readByTraefik(ingress: Json, annotations: unknown): boolean {
+  const isTraefik = (v: unknown) => typeof v === 'string' && v.toLowerCase() === 'traefik';
+  return isTraefik(own(own(ingress, 'spec'), 'ingressClassName')) || isTraefik(own(annotations, 'kubernetes.io/ingress.class'))
+    || (isObject(annotations) && Object.keys(annotations).some(k => k.toLowerCase().startsWith(TRAEFIK_PREFIX)));
+}
+
 function redirectOff(ingress: Json): RuleViolation[] {
   const annotations = own(own(ingress, 'metadata'), 'annotations');
-  return HTTPS_SWITCHES.filter(key => own(annotations, key) !== undefined).flatMap((key): RuleViolation[] => {
+  // Traefik serves a router over plain HTTP unless router.tls reads as true: spec.tls only loads
+  // the certificates, so its absence is HTTP, not a default the controller may override.
+  const unset: RuleViolation[] = own(annotations, TRAEFIK_TLS) === undefined && readByTraefik(ingress, annotations)
+    ? [{ object: ingress, field: `metadata.annotations.${TRAEFIK_TLS}`,
+      message: 'is not set, so Traefik serves the Ingress over plain HTTP on its entry points (spec.tls only loads certificates); set it to "true"' }]
+    : [];
+  return [...unset, ...HTTPS_SWITCHES.filter(key => own(annotations, key) !== undefined).flatMap((key): RuleViolation[] => {
     const value = own(annotations, key);
     if (typeof value === 'string' && GO_TRUE.includes(value)) return [];
     const what = typeof value === 'string' && GO_FALSE.includes(value) ? 'switches HTTPS off'
       : 'is not a value the controller reads as true or false, so it falls back to its own configuration';
     return [{ object: ingress, field: `metadata.annotations.${key}`, message: `${key}: ${show(value)} ${what}` }];
-  });
+  })];
 }
 
 export const EXPOSURE_RULES: Rule[] = [
@@ -104,7 +125,8 @@ export const EXPOSURE_RULES: Rule[] = [
     id: 'exposure.ingress-tls', family: 'exposure', severity: 'error',
     title: 'Ingresses serve every host over TLS with its own certificate, and do not switch the HTTPS redirect off',
     fix: 'list every rule host in spec.tls with the secretName of its certificate (cert-manager writes it from its annotation, into that Secret), '
-      + 'give every rule a host, drop spec.defaultBackend and leave ssl-redirect on (HardenedIngress does all of this); '
+      + 'give every rule a host, drop spec.defaultBackend, leave ssl-redirect on and, for Traefik (class traefik or a traefik.ingress.kubernetes.io/ annotation), '
+      + 'set traefik.ingress.kubernetes.io/router.tls: "true" (HardenedIngress does all of this); '
       + 'a platform Ingress whose TLS ends in front of the controller waives this rule with its reason',
     check: ctx => ctx.ofKind('Ingress').flatMap((ingress): RuleViolation[] => {
       const spec = own(ingress, 'spec');
