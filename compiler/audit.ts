@@ -52,12 +52,53 @@ export function loadManifests(paths: string[]): { files: string[]; objects: Json
   return { files, objects: files.flatMap(file => readManifests(fs.readFileSync(file, 'utf8'), file)) };
 }
 
-/** The file, or the YAML and JSON files below the folder, sorted. */
+/**
+ * The file, or the YAML and JSON files below the folder, sorted. Symbolic links are followed
+ * while they stay inside the folder (by real path), and each real file is read once; a link
+ * that leads outside it, dangles, or loops, and a manifest-named entry that is no regular file
+ * (a FIFO would hang the read), are refused: a file the audit skips would be a pass nobody saw.
+ */
 export function listManifests(p: string): string[] {
   if (!fs.existsSync(p)) throw new Error(`${p}: no such file or folder`);
-  if (!fs.statSync(p).isDirectory()) return [p];
-  return fs.readdirSync(p, { recursive: true, withFileTypes: true })
-    .filter(e => e.isFile() && MANIFEST.test(e.name))
-    .map(e => path.join(e.parentPath, e.name))
-    .sort();
+  if (!fs.statSync(p).isDirectory()) {
+    if (!fs.statSync(p).isFile()) throw new Error(`${p}: not a regular file`);
+    return [p];
+  }
+  const root = fs.realpathSync(p);
+  const inside = (real: string) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+  const found: { shown: string; real: string }[] = [];
+  const walk = (dir: string, realDir: string, ancestors: Set<string>): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const shown = path.join(dir, e.name);
+      let real = path.join(realDir, e.name);
+      let stat: fs.Stats = fs.lstatSync(shown);
+      if (stat.isSymbolicLink()) {
+        const target = fs.readlinkSync(shown);
+        try {
+          real = fs.realpathSync(shown);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          throw new Error(`${shown}: a symbolic link to ${target} that ${code === 'ELOOP' ? 'loops' : 'leads to nothing'}; `
+            + 'audit the files themselves, or remove the link');
+        }
+        if (!inside(real)) {
+          throw new Error(`${shown}: a symbolic link to ${real}, outside ${p}, which the audit would otherwise judge as part of it; `
+            + 'audit that path by name, or copy the file in');
+        }
+        stat = fs.statSync(real);
+      }
+      if (stat.isDirectory()) {
+        if (ancestors.has(real)) throw new Error(`${shown}: a symbolic link to ${real}, a folder that holds it: the walk would loop; remove the link`);
+        walk(shown, real, new Set([...ancestors, real]));
+      } else if (MANIFEST.test(e.name)) {
+        if (!stat.isFile()) throw new Error(`${shown}: not a regular file`);
+        found.push({ shown, real });
+      }
+    }
+  };
+  walk(p, root, new Set([root]));
+  const seen = new Set<string>();
+  return found.sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0))
+    .filter(f => (seen.has(f.real) ? false : (seen.add(f.real), true)))
+    .map(f => f.shown);
 }
