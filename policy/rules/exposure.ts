@@ -26,6 +26,17 @@ function serviceType(service: Json): string | undefined {
  */
 export const SNIPPET_ANNOTATION = /snippet/i;
 
+/**
+ * Annotations that make the shared controller answer host names the Ingress's rules do not list,
+ * outside the TLS host check and first come, first served against other tenants' names:
+ * ingress-nginx's `server-alias` (extra `server_name`s; HAProxy Ingress has `server-alias` and
+ * `server-alias-regex` too), matched anywhere in the key in any case; and ingress-nginx's
+ * `from-to-www-redirect`, which claims the `www.` (or bare) twin of every host, when its value
+ * reads as true (any other string ingress-nginx reads as off; a value that is no string cannot be judged).
+ */
+const HOST_ALIAS_ANNOTATION = /server-alias/i;
+const WWW_REDIRECT = 'nginx.ingress.kubernetes.io/from-to-www-redirect';
+
 /** Whether TLS `pattern` (a host or `*.domain`) covers `host`. */
 function tlsCovers(pattern: unknown, host: string): boolean {
   if (typeof pattern !== 'string') return false;
@@ -119,6 +130,22 @@ export const EXPOSURE_RULES: Rule[] = [
       if (!isObject(annotations)) return [];
       return Object.keys(annotations).filter(k => SNIPPET_ANNOTATION.test(k))
         .map(k => ({ object: ingress, field: `metadata.annotations.${k}`, message: `${k} injects raw configuration into the ingress controller` }));
+    }),
+  },
+  {
+    id: 'exposure.ingress-host-alias', family: 'exposure', severity: 'error', title: 'Ingresses claim no host names beyond their rules (server-alias, from-to-www-redirect)',
+    fix: 'remove the annotation and list every host name as a rule host (and in spec.tls), where the TLS check and the other tenants\' names can be judged; '
+      + 'a platform Ingress waives this rule with its reason',
+    check: ctx => ctx.ofKind('Ingress').flatMap((ingress): RuleViolation[] => {
+      const annotations = own(own(ingress, 'metadata'), 'annotations');
+      if (!isObject(annotations)) return [];
+      const aliases = Object.keys(annotations).filter(k => HOST_ALIAS_ANNOTATION.test(k))
+        .map(k => ({ object: ingress, field: `metadata.annotations.${k}`, message: `${k}: ${show(annotations[k])} claims host names the rules do not list, on the controller every tenant shares` }));
+      const www = own(annotations, WWW_REDIRECT);
+      const redirect = www !== undefined && (typeof www !== 'string' || GO_TRUE.includes(www))
+        ? [{ object: ingress, field: `metadata.annotations.${WWW_REDIRECT}`, message: `${WWW_REDIRECT}: ${show(www)} claims the www. (or bare) twin of every rule host, names the rules do not list` }]
+        : [];
+      return [...aliases, ...redirect];
     }),
   },
   {
