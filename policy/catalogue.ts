@@ -6,7 +6,7 @@ import { HARDENING_RULES } from './rules/hardening';
 import { IMAGES_RULES } from './rules/images';
 import { NAMESPACES_RULES } from './rules/namespaces';
 import { NETWORK_RULES } from './rules/network';
-import { POD_SECURITY_RULES, REASONED_POD_SECURITY_RULE } from './rules/pod-security';
+import { PERSISTENT_VOLUME_RULES, POD_SECURITY_RULES, REASONED_POD_SECURITY_RULE } from './rules/pod-security';
 import { RBAC_RULES } from './rules/rbac';
 import { SCHEMA_RULES } from './rules/schema';
 import { SECRETS_RULES } from './rules/secrets';
@@ -19,6 +19,7 @@ import { SECRETS_RULES } from './rules/secrets';
 const FAMILIES: Rule[] = [
   ...POD_SECURITY_RULES,
   REASONED_POD_SECURITY_RULE,
+  ...PERSISTENT_VOLUME_RULES,
   ...HARDENING_RULES,
   ...IMAGES_RULES,
   ...NAMESPACES_RULES,

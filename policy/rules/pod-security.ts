@@ -102,3 +102,64 @@ export const REASONED_POD_SECURITY_RULE: Rule = {
     }));
   }),
 };
+
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+const own = (o: unknown, k: string): unknown => (isObject(o) && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+const present = (v: unknown) => v !== undefined && v !== null;
+
+/** The node paths a PersistentVolume's spec mounts into whoever binds it: `hostPath` and `local`. */
+function nodePathsOf(pv: Json): { field: string; path: unknown }[] {
+  const spec = own(pv, 'spec');
+  return (['hostPath', 'local'] as const).filter(k => present(own(spec, k))).map(k => ({ field: `spec.${k}`, path: own(own(spec, k), 'path') }));
+}
+
+/**
+ * Storage that reaches around Pod Security: a pod's hostPath volume is judged by the pss rules,
+ * but a PersistentVolume with hostPath or local hands the same node directory to any pod whose
+ * claim binds it, and Pod Security sees only a persistentVolumeClaim volume. Our deployer cannot
+ * create a PersistentVolume (cluster-scoped), so these are for hand-written sets judged by
+ * `audit` and the plugin.
+ */
+export const PERSISTENT_VOLUME_RULES: Rule[] = [
+  {
+    id: 'storage.node-path-volume', family: 'pod-security', severity: 'error',
+    title: 'no PersistentVolume hands out a node directory (hostPath or local), which Pod Security never sees behind a claim',
+    fix: 'provision storage through a StorageClass (a CSI driver); a platform volume that must use a node path waives this rule on the PersistentVolume with its reason',
+    check: ctx => ctx.ofKind('PersistentVolume').flatMap(pv => nodePathsOf(pv).map(({ field, path }) => ({
+      object: pv, field,
+      message: `${field.slice('spec.'.length)} volume of node path ${typeof path === 'string' ? `"${path}"` : JSON.stringify(path) ?? 'nothing'}: `
+        + 'a pod whose claim binds it reads and writes the node\'s files, and Pod Security sees only a persistentVolumeClaim volume',
+    }))),
+  },
+  {
+    id: 'storage.claim-volume-name', family: 'pod-security', severity: 'warning',
+    title: 'PersistentVolumeClaims get their volume from a StorageClass, not a pre-made PersistentVolume by name',
+    fix: 'leave volumeName out and name a storageClassName; a claim that must bind a statically provisioned volume waives this rule with the reason and where that volume is reviewed',
+    check: ctx => {
+      const named = (object: Json, field: string, claimSpec: unknown): RuleViolation[] => {
+        const name = own(claimSpec, 'volumeName');
+        if (!present(name) || name === '') return [];
+        const pv = typeof name === 'string' ? ctx.ofKind('PersistentVolume').find(v => v.metadata?.name === name) : undefined;
+        const node = pv ? nodePathsOf(pv).map(p => p.field.slice('spec.'.length)) : [];
+        return [{
+          object, field: `${field}.volumeName`,
+          message: `binds PersistentVolume ${JSON.stringify(name)} by name, around the storage class: whatever that volume holds `
+            + (pv === undefined ? '(it is not in the set, so it cannot be judged) ' : node.length ? `(a ${node.join(' and ')} node directory) ` : '')
+            + 'becomes the tenant\'s, another tenant\'s released data or a node directory included',
+        }];
+      };
+      return [
+        ...ctx.ofKind('PersistentVolumeClaim').flatMap(pvc => named(pvc, 'spec', own(pvc, 'spec'))),
+        ...ctx.ofKind('StatefulSet').flatMap(set => {
+          const templates = own(own(set, 'spec'), 'volumeClaimTemplates');
+          return (Array.isArray(templates) ? templates : []).flatMap((t, i) => named(set, `spec.volumeClaimTemplates[${i}].spec`, own(t, 'spec')));
+        }),
+        ...ctx.pods.flatMap(pod => {
+          const volumes = own(pod.spec, 'volumes');
+          return (Array.isArray(volumes) ? volumes : []).flatMap((v, i) => named(pod.object,
+            [pod.specPath, `volumes[${i}].ephemeral.volumeClaimTemplate.spec`].filter(Boolean).join('.'), own(own(own(v, 'ephemeral'), 'volumeClaimTemplate'), 'spec')));
+        }),
+      ];
+    },
+  },
+];
