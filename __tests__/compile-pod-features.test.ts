@@ -80,6 +80,24 @@ describe('compile: pod features on a service', () => {
     expect(result.errors).toEqual([expect.stringMatching(/initContainers\[0\]\] ports: is set on an init container.*Fix: move the container to sidecars/)]);
   });
 
+  test('a Job service takes parallelism and completions, and its namespace\'s quota counts it at its parallelism', () => {
+    const job = (api: Record<string, any>) => {
+      api.kind = 'Job'; delete api.ports; delete api.autoscaling; api.sidecarMode = 'native'; api.parallelism = 4; api.completions = 10;
+    };
+    const result = compile([app(job)], platform);
+    expect(result.errors).toEqual([]);
+    expect(ofKind(result, 'Job')[0].spec).toMatchObject({ parallelism: 4, completions: 10 });
+    const tight = { ...app(job), environments: { production: { quota: { pods: 3 } } } };
+    expect(compile([tight], platform).errors).toEqual([expect.stringMatching(/^error namespace\.quota-fits .*needs 4 pods/)]);
+  });
+
+  test('refuses parallelism on a Deployment and above 100 on a Job, naming the field', () => {
+    expect(compile([app(api => { api.parallelism = 2; })], platform).errors)
+      .toEqual([expect.stringMatching(/parallelism: applies to a Job or CronJob only, and this service is a Deployment/)]);
+    const errors = compile([app(api => { api.kind = 'Job'; delete api.ports; delete api.autoscaling; api.sidecarMode = 'native'; api.completions = 101; })], platform).errors;
+    expect(errors).toEqual([expect.stringMatching(/completions: .*(100|at most)/)]);
+  });
+
   test('refuses a field the schema does not know inside a toleration', () => {
     const result = compile([app(api => { api.tolerations[0].operater = 'Exists'; })], platform);
     expect(result.errors.join('\n')).toMatch(/operater/);

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { HardenedJob, HardenedJobProps } from '../constructs/hardened-job';
+import { HardenedCronJob } from '../constructs/hardened-cronjob';
 import { checkManifests } from '../policy/gate';
 import { refusalOf } from './refusal';
 import { environment, IMAGE, only } from './support/workloads';
@@ -64,6 +65,38 @@ describe('HardenedJob: refusals name the field and the fix', () => {
     [{ image: 'migrate:latest' }, /^\[test\/migrate\] image: is not pinned by digest/],
   ])('%j', (props, message) => {
     expect(refusal(props as Partial<Props>).message).toMatch(message);
+  });
+});
+
+describe('HardenedJob: parallelism and completions', () => {
+  test('left out unless set, so Jobs written before them keep their manifests', () => {
+    const job = only(build().objects, 'Job');
+    expect(job.spec.parallelism).toBeUndefined();
+    expect(job.spec.completions).toBeUndefined();
+  });
+
+  test('are written as given, and the Job still passes the gate', () => {
+    const env = build({ parallelism: 4, completions: 20 });
+    expect(only(env.objects, 'Job').spec).toMatchObject({ parallelism: 4, completions: 20 });
+    expect(env.app).toPassGuardrails();
+  });
+
+  test.each([
+    [{ parallelism: 0 }, /parallelism: must be a whole number from 1 to 100.*Fix: set parallelism to an integer in that range; for more pods, split the work/],
+    [{ parallelism: 101 }, /parallelism: must be a whole number from 1 to 100/],
+    [{ completions: 2.5 }, /completions: must be a whole number from 1 to 100/],
+    [{ completions: '3' }, /completions: must be a whole number from 1 to 100 \(got "3"\)/],
+    [{ parallelism: 5, completions: 3 }, /parallelism: is above completions \(3\).*Fix: set parallelism to at most 3, or raise completions/],
+  ])('refuses %j', (props, message) => {
+    expect(refusal(props as Partial<Props>).message).toMatch(message);
+  });
+
+  test('a CronJob\'s runs take them in its job template', () => {
+    const env = environment();
+    new HardenedCronJob(env.chart, 'report', { namespace: env.namespace, image: IMAGE, schedule: '@daily', parallelism: 2, completions: 2 });
+    expect(only(Testing.synth(env.chart), 'CronJob').spec.jobTemplate.spec).toMatchObject({ parallelism: 2, completions: 2 });
+    expect(refusalOf(() => new HardenedCronJob(env.chart, 'other', { namespace: env.namespace, image: IMAGE, schedule: '@daily', parallelism: 200 })).message)
+      .toMatch(/\[test\/other\] parallelism: must be a whole number from 1 to 100/);
   });
 });
 

@@ -259,7 +259,7 @@ type ScaledFields = Pick<HardenedDeploymentProps, 'autoscaling'>;
 /** StatefulSet only: see HardenedStatefulSetProps. */
 type StatefulSetFields = Pick<HardenedStatefulSetProps, 'volumeClaimTemplates' | 'podManagementPolicy'>;
 /** Job and CronJob only: see HardenedJobProps. */
-type JobFields = Pick<HardenedJobProps, 'backoffLimit' | 'activeDeadlineSeconds' | 'ttlSecondsAfterFinished' | 'restartPolicy'>;
+type JobFields = Pick<HardenedJobProps, 'backoffLimit' | 'activeDeadlineSeconds' | 'ttlSecondsAfterFinished' | 'restartPolicy' | 'parallelism' | 'completions'>;
 /** CronJob only (and `schedule` required there): see HardenedCronJobProps. */
 type CronJobFields = Pick<HardenedCronJobProps, 'timeZone' | 'concurrencyPolicy' | 'successfulJobsHistoryLimit' | 'failedJobsHistoryLimit' | 'startingDeadlineSeconds'>
   & Partial<Pick<HardenedCronJobProps, 'schedule'>>;
@@ -271,7 +271,7 @@ type CronJobFields = Pick<HardenedCronJobProps, 'timeZone' | 'concurrencyPolicy'
  * field of another kind is refused (`replicas` on a Job, `schedule` on a Deployment):
  *
  * - Deployment, StatefulSet: `replicas` or `autoscaling`; StatefulSet also `volumeClaimTemplates`, `podManagementPolicy`.
- * - Job, CronJob: `backoffLimit`, `activeDeadlineSeconds`, `ttlSecondsAfterFinished`, `restartPolicy`;
+ * - Job, CronJob: `backoffLimit`, `activeDeadlineSeconds`, `ttlSecondsAfterFinished`, `restartPolicy`, `parallelism`, `completions`;
  *   no `ports` and no `callers` (nothing calls a Job), and no other service `calls` one.
  * - CronJob: `schedule` (required), `timeZone`, `concurrencyPolicy`, `successfulJobsHistoryLimit`,
  *   `failedJobsHistoryLimit`, `startingDeadlineSeconds`.

@@ -22,6 +22,8 @@ const KIND_FIELDS: Readonly<Record<string, readonly WorkloadKind[]>> = {
   activeDeadlineSeconds: ['Job', 'CronJob'],
   ttlSecondsAfterFinished: ['Job', 'CronJob'],
   restartPolicy: ['Job', 'CronJob'],
+  parallelism: ['Job', 'CronJob'],
+  completions: ['Job', 'CronJob'],
   schedule: ['CronJob'],
   timeZone: ['CronJob'],
   concurrencyPolicy: ['CronJob'],

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import { refuse } from '../policy/errors';
 import { PodSecurityLevel } from '../policy/pod-security';
 import { checkInteger, checkOneOf } from './validate';
 import { sameCopies } from './copies';
@@ -26,19 +27,52 @@ export interface HardenedJobProps extends Omit<HardenedPodProps, 'ports'> {
    * @default 'Never'
    */
   readonly restartPolicy?: 'Never' | 'OnFailure';
+  /**
+   * Pods that run at once (at most 100): the namespace's quota counts the Job at this many pods.
+   * At most `completions` when that is set.
+   * @asType integer @minimum 1 @maximum 100 @default 1
+   */
+  readonly parallelism?: number;
+  /**
+   * Pods that must succeed for the Job to succeed (at most 100), `parallelism` at a time.
+   * @asType integer @minimum 1 @maximum 100
+   * @default - left out: one success completes the Job; with `parallelism` above 1, a work queue whose pods stop once one succeeds
+   */
+  readonly completions?: number;
 }
 
 /** A day: the longest `activeDeadlineSeconds` and `ttlSecondsAfterFinished` are a week. */
 const WEEK = 7 * 24 * 3600;
 
+/** The most pods a Job runs at once, or must see succeed: each is a pod of the namespace's quota. */
+export const MAX_JOB_PODS = 100;
+
 /** A Job spec's run settings, checked; shared by HardenedJob and HardenedCronJob. */
 export function checkJobRun(scope: Construct, props: HardenedJobProps) {
+  const pods = (field: 'parallelism' | 'completions') => {
+    const value = props[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_JOB_PODS) {
+      refuse(scope, field, value, `must be a whole number from 1 to ${MAX_JOB_PODS}`,
+        `set ${field} to an integer in that range; for more pods, split the work over several Jobs (each counts against the namespace's quota)`);
+    }
+    return value;
+  };
+  const parallelism = pods('parallelism');
+  const completions = pods('completions');
+  if (parallelism !== undefined && completions !== undefined && parallelism > completions) {
+    refuse(scope, 'parallelism', parallelism, `is above completions (${completions}): the Job never runs more pods at once than it still needs`,
+      `set parallelism to at most ${completions}, or raise completions`);
+  }
   return {
     restartPolicy: checkOneOf(scope, 'restartPolicy', props.restartPolicy ?? 'Never', ['Never', 'OnFailure'] as const),
     spec: {
       backoffLimit: checkInteger(scope, 'backoffLimit', props.backoffLimit ?? 3, 0, 100),
       activeDeadlineSeconds: checkInteger(scope, 'activeDeadlineSeconds', props.activeDeadlineSeconds ?? 3600, 1, WEEK),
       ttlSecondsAfterFinished: checkInteger(scope, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished ?? 86400, 0, WEEK),
+      // Left out unless set: Jobs written before these fields keep their manifests.
+      ...(parallelism !== undefined ? { parallelism } : {}),
+      ...(completions !== undefined ? { completions } : {}),
     },
   };
 }

@@ -58,11 +58,21 @@ function podsOf(object: Json, autoscaled?: number): number {
     }
     case 'StatefulSet': return autoscaled ?? count(spec.replicas, 1);
     case 'ReplicaSet': case 'ReplicationController': return count(spec.replicas, 1);
-    case 'Job': return count(spec.parallelism, 1);
-    case 'CronJob': return count(spec.jobTemplate?.spec?.parallelism, 1);
+    case 'Job': return jobPods(spec);
+    case 'CronJob': return jobPods(spec.jobTemplate?.spec ?? {});
     // One per node, and nodes are not in the set: at least one.
     default: return 1;
   }
+}
+
+/**
+ * The pods a Job runs at once: `parallelism` (default 1), never more than its `completions` (the
+ * controller starts no more than it still needs). One CronJob run: overlapping runs
+ * (concurrencyPolicy Allow) are not counted.
+ */
+function jobPods(spec: Json): number {
+  const parallelism = count(spec.parallelism, 1);
+  return spec.completions === undefined || spec.completions === null ? parallelism : Math.min(parallelism, count(spec.completions, parallelism));
 }
 
 /** The LimitRange defaults for containers of `namespace`. */
