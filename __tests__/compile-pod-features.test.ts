@@ -98,6 +98,20 @@ describe('compile: pod features on a service', () => {
     expect(errors).toEqual([expect.stringMatching(/completions: .*(100|at most)/)]);
   });
 
+  test('an environment\'s quota.requestsStorage counts a StatefulSet\'s claim templates once per replica', () => {
+    const db = (storage: string) => ({
+      ...app(api => {
+        api.kind = 'StatefulSet'; delete api.autoscaling; api.replicas = 3;
+        api.volumeClaimTemplates = [{ name: 'data', mountPath: '/data', size: '10Gi' }];
+      }),
+      environments: { production: { quota: { pods: 40, requestsStorage: storage } } },
+    });
+    const fits = compile([db('30Gi')], platform);
+    expect(fits.errors).toEqual([]);
+    expect(ofKind(fits, 'ResourceQuota')[0].spec.hard['requests.storage']).toBe('30Gi');
+    expect(compile([db('25Gi')], platform).errors).toEqual([expect.stringMatching(/^error namespace\.quota-fits .*needs 30Gi requests\.storage .* admits 25Gi/)]);
+  });
+
   test('refuses a field the schema does not know inside a toleration', () => {
     const result = compile([app(api => { api.tolerations[0].operater = 'Exists'; })], platform);
     expect(result.errors.join('\n')).toMatch(/operater/);

@@ -129,10 +129,16 @@ describe('TenantNamespace: quota and limits', () => {
     ['requestsCpu', 'four'],
     ['requestsMemory', '8GB'],
     ['limitsMemory', '16 Gi'],
+    ['requestsStorage', '1TB'],
   ] as const)('refuses quota.%s %p as not a Kubernetes quantity', (field, value) => {
     const err = refusal({ quota: { [field]: value } });
     expect(err.message).toBe(`[test/ns] quota.${field}: must be a Kubernetes quantity (got "${value}"). `
       + 'Fix: write it like "250m" (CPU) or "256Mi" (memory)');
+  });
+
+  test('requests.storage is not limited unless requestsStorage is set', () => {
+    expect(only(synth(), 'ResourceQuota').spec.hard['requests.storage']).toBeUndefined();
+    expect(only(synth({ quota: { requestsStorage: '500Gi' } }), 'ResourceQuota').spec.hard['requests.storage']).toBe('500Gi');
   });
 
   test('refuses a quota of zero pods', () => {

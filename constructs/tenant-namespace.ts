@@ -30,6 +30,14 @@ export interface TenantQuota {
   readonly services?: number;
   /** Number of PersistentVolumeClaims. @asType integer @default 10 */
   readonly persistentVolumeClaims?: number;
+  /**
+   * Sum of the storage the namespace's PersistentVolumeClaims request (a StatefulSet's claim
+   * templates once per replica), e.g. `500Gi`. Left unlimited by default: what storage costs and
+   * how much a cluster has depend on its storage classes, which a default here cannot know; the
+   * number of claims is still bounded by `persistentVolumeClaims`.
+   * @default - not limited
+   */
+  readonly requestsStorage?: string;
 }
 
 export interface TenantNamespaceProps {
@@ -174,6 +182,7 @@ export class TenantNamespace extends Construct implements ITenantNamespace {
       'pods': String(checkInteger(this, 'quota.pods', q.pods ?? 50, 1, 10000)),
       'services': String(checkInteger(this, 'quota.services', q.services ?? 20, 0, 10000)),
       'persistentvolumeclaims': String(checkInteger(this, 'quota.persistentVolumeClaims', q.persistentVolumeClaims ?? 10, 0, 10000)),
+      ...(q.requestsStorage !== undefined ? { 'requests.storage': checkQuantity(this, 'quota.requestsStorage', q.requestsStorage) } : {}),
       // Exposure outside the cluster goes through the shared ingress controller, not per tenant.
       'services.loadbalancers': '0',
       'services.nodeports': '0',

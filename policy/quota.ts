@@ -16,6 +16,8 @@ export interface NamespaceDemand {
   readonly 'requests.memory': number;
   readonly 'limits.memory': number;
   readonly 'limits.cpu': number;
+  /** Storage requested by PersistentVolumeClaims: the claims', and each StatefulSet claim template's once per replica. */
+  readonly 'requests.storage': number;
   /** Quota keys for which some container states no value and no default fills one in: admission rejects its pods. */
   readonly unstated: ReadonlySet<DemandKey>;
 }
@@ -30,6 +32,7 @@ export const QUOTA_KEYS: Readonly<Record<string, DemandKey>> = {
   'requests.cpu': 'requests.cpu', 'cpu': 'requests.cpu',
   'requests.memory': 'requests.memory', 'memory': 'requests.memory',
   'limits.memory': 'limits.memory', 'limits.cpu': 'limits.cpu',
+  'requests.storage': 'requests.storage',
 };
 
 const count = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback);
@@ -109,7 +112,13 @@ function perPod(pod: PodTemplate, kind: 'requests' | 'limits', resource: 'cpu' |
 export function namespaceDemand(ctx: ManifestContext, namespace: string): NamespaceDemand {
   const defaults = containerDefaults(ctx, namespace);
   const unstated = new Set<DemandKey>();
-  const demand = { pods: 0, services: 0, persistentvolumeclaims: 0, 'requests.cpu': 0, 'requests.memory': 0, 'limits.memory': 0, 'limits.cpu': 0, unstated };
+  const demand = { pods: 0, services: 0, persistentvolumeclaims: 0, 'requests.cpu': 0, 'requests.memory': 0, 'limits.memory': 0, 'limits.cpu': 0, 'requests.storage': 0, unstated };
+  // A claim's storage request; a claim without one we can read is unstated (the API server requires one).
+  const storage = (claim: Json) => {
+    const value = quantityValue(claim?.spec?.resources?.requests?.storage);
+    if (value === undefined) unstated.add('requests.storage');
+    return value ?? 0;
+  };
   for (const pod of ctx.podsIn(namespace)) {
     const autoscaled = autoscaledTo(ctx, namespace, pod.object);
     const n = podsOf(pod.object, autoscaled);
@@ -121,11 +130,16 @@ export function namespaceDemand(ctx: ManifestContext, namespace: string): Namesp
       demand[key] += n * (each ?? 0);
     }
     if (pod.object.kind === 'StatefulSet' && Array.isArray(pod.object.spec?.volumeClaimTemplates)) {
-      demand.persistentvolumeclaims += pod.object.spec.volumeClaimTemplates.length * (autoscaled ?? count(pod.object.spec.replicas, 1));
+      const templates: Json[] = pod.object.spec.volumeClaimTemplates;
+      const replicas = autoscaled ?? count(pod.object.spec.replicas, 1);
+      demand.persistentvolumeclaims += templates.length * replicas;
+      demand['requests.storage'] += replicas * templates.reduce((sum, t) => sum + storage(t), 0);
     }
   }
   demand.services += ctx.inNamespace('Service', namespace).length;
-  demand.persistentvolumeclaims += ctx.inNamespace('PersistentVolumeClaim', namespace).length;
+  const claims = ctx.inNamespace('PersistentVolumeClaim', namespace);
+  demand.persistentvolumeclaims += claims.length;
+  demand['requests.storage'] += claims.reduce((sum, c) => sum + storage(c), 0);
   return demand;
 }
 

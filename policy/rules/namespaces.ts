@@ -72,7 +72,7 @@ export const NAMESPACES_RULES: Rule[] = [
   {
     id: 'namespace.quota-fits', family: 'namespaces', severity: 'error',
     title: 'the ResourceQuota of a namespace admits what the set puts in it',
-    fix: 'raise the quota (the environment\'s quota in the app spec) or lower replicas, requests and limits; state requests and limits on every container',
+    fix: 'raise the quota (the environment\'s quota in the app spec) or lower replicas, requests, limits and claimed storage; state requests and limits on every container',
     check: ctx => ctx.ofKind('ResourceQuota').flatMap(quota => {
       const hard: Json = quota.spec?.hard !== null && typeof quota.spec?.hard === 'object' ? quota.spec.hard : {};
       const ns = namespaceOf(quota);
@@ -80,15 +80,19 @@ export const NAMESPACES_RULES: Rule[] = [
       return Object.keys(hard).filter(key => Object.prototype.hasOwnProperty.call(QUOTA_KEYS, key)).flatMap(key => {
         const what = QUOTA_KEYS[key];
         const limit = quantityValue(hard[key]);
-        const unit = what.endsWith('cpu') ? 'cpu' : what.endsWith('memory') ? 'memory' : 'count';
+        const unit = what.endsWith('cpu') ? 'cpu' : what.endsWith('memory') || what === 'requests.storage' ? 'memory' : 'count';
         const field = `spec.hard.${key}`;
         if (demand.unstated.has(what)) {
-          return [{ object: quota, field, message: `a container in namespace ${ns} states no ${what.replace('.', ' ')} and no LimitRange default gives it one, so this quota makes admission reject its pods` }];
+          return [{ object: quota, field, message: what === 'requests.storage'
+            ? `a PersistentVolumeClaim (or StatefulSet claim template) in namespace ${ns} states no storage request we can read, so the gate cannot tell whether this quota admits it`
+            : `a container in namespace ${ns} states no ${what.replace('.', ' ')} and no LimitRange default gives it one, so this quota makes admission reject its pods` }];
         }
         // Sums of binary fractions drift: 3 pods of 100m add up to 0.30000000000000004, above a 300m quota
         // that admits them exactly. Kubernetes counts in whole milli-units; a relative 1e-9 is far below one.
         if (limit === undefined || demand[what] <= limit * (1 + 1e-9)) return [];
-        const why = what === 'pods' ? ' (replicas plus the extra pods of a rolling update)' : what.includes('.') ? ' (per pod, at replicas plus rolling-update surge)' : '';
+        const why = what === 'pods' ? ' (replicas plus the extra pods of a rolling update)'
+          : what === 'requests.storage' ? ' (its claims, and each StatefulSet claim template once per replica)'
+            : what.includes('.') ? ' (per pod, at replicas plus rolling-update surge)' : '';
         return [{ object: quota, field,
           message: `namespace ${ns} needs ${showQuantity(demand[what], unit)} ${what}${why}, but its quota admits ${showQuantity(limit, unit)}` }];
       });
