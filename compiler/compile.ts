@@ -107,7 +107,8 @@ export function compile(specs: AppSpec[], platformSpec?: PlatformSpec, options: 
   if (errors.length === 0) {
     attempt(() => {
       for (const c of app.node.findAll()) {
-        for (const message of c.node.validate()) errors.push(`[${c.node.path}] ${message}`);
+        // A construct's validation may return a refusal that already names it (GuardrailError.message): not prefixed twice.
+        for (const message of c.node.validate()) errors.push(message.startsWith(`[${c.node.path}] `) ? message : `[${c.node.path}] ${message}`);
       }
     });
     // cdk8s validates again inside toJson(); once is enough to report each problem once.
@@ -420,6 +421,17 @@ function checkCharts(spec: AppSpec, appPath: string, environments: string[], pla
         if (!groupKind || FENCE_KINDS.some(f => f.kind === kind)) {
           refuse(appPath, `${field}.kinds[${i}]`, kind, 'is not a kind a tenant may own, so the deployer may not apply it and the project refuses it',
             'list tenant kinds only (TENANT_KINDS in policy/tenant-kinds.ts, e.g. "Deployment", "Service", "ConfigMap"); RBAC, quotas, network policy and cluster-scoped objects are the platform\'s');
+        }
+        // Refused here, at the spec's field, rather than by each environment's deployer (whose
+        // refusal names the construct, once per environment).
+        if (kind === 'Secret') {
+          refuse(appPath, `${field}.kinds[${i}]`, kind, 'is a Secret, and an app\'s deployer never applies Secrets, so the chart\'s sync would fail',
+            'deliver the Secret through the environment\'s secrets (external or sealed), and turn it off in the chart\'s values');
+        }
+        const restricted = checked.environments.filter(e => (spec.environments[e]?.podSecurity ?? 'restricted') === 'restricted');
+        if (kind === 'DaemonSet' && restricted.length) {
+          refuse(appPath, `${field}.kinds[${i}]`, kind, `is a DaemonSet, a pod on every node, which a deployer applies only in an environment of podSecurity "baseline" or "privileged", and the chart is installed in ${restricted.join(', ')}, which enforce${restricted.length === 1 ? 's' : ''} "restricted"`,
+            `install the chart only in baseline environments (${field}.environments), or give ${restricted.join(', ')} podSecurity "baseline" with a podSecurityReason`);
         }
         return kind;
       });
