@@ -352,3 +352,20 @@ describe('synth from the CLI: values files are looked for in the Git root', () =
     expect(fs.existsSync(path.join(repo, 'k8s/dist'))).toBe(false);
   });
 });
+
+describe('compile: the services\' rules keep their order beside charts', () => {
+  test('per service: callers, calls, egress, the API server; then the charts\' rules', () => {
+    const result = compile([app(s => {
+      s.services.api.callers = [{ namespace: 'monitoring' }];
+      s.services.api.calls = ['db'];
+      s.services.api.egress = [{ name: 'smtp', cidr: '192.0.2.25/32', ports: [{ port: 587 }] }];
+      s.services.db = { image: IMAGE, ports: [{ name: 'pg', port: 5432 }] };
+    })], PLATFORM);
+    expect(result.errors).toEqual([]);
+    expect(policies(result.objects, 'ops-production').map(p => p.metadata.name)).toEqual([
+      'default-deny-all', 'allow-egress-dns',
+      'allow-ingress-api-from-monitoring', 'allow-egress-api-to-db', 'allow-ingress-db-from-api', 'allow-egress-api-to-smtp',
+      'allow-ingress-headlamp-from-cloudflared', 'allow-egress-headlamp-to-oidc', 'allow-egress-headlamp-to-kubernetes-api',
+    ]);
+  });
+});

@@ -657,17 +657,20 @@ const serviceOwner = (name: string, self: IHardenedWorkload): RuleOwner => ({ na
 
 function addNetworkRules(network: DefaultDenyNetwork, names: RuleNames, name: string, svc: ServiceSpec, self: IHardenedWorkload,
   deployments: Map<string, IHardenedWorkload>): void {
-  addPeerRules(network, names, serviceOwner(name, self), svc.callers ?? [], svc.egress ?? []);
+  // In this order (callers, calls, egress): the order of the policies in the file, and which of two colliding names is hashed.
+  const owner = serviceOwner(name, self);
+  addCallerRules(network, names, owner, svc.callers ?? []);
   for (const target of svc.calls ?? []) {
     const callee = deployments.get(target);
     if (!callee) continue;
     network.allowEgress({ name: names.name('egress', `${name}-to-${target}`, `${name}\0service\0${target}`), podSelector: self.selector, peers: [{ podLabels: callee.selector }], ports: portsOf(callee) });
     network.allowIngress({ name: names.name('ingress', `${target}-from-${name}`, `${target}\0service\0${name}`), podSelector: callee.selector, peers: [{ podLabels: self.selector }], ports: portsOf(callee) });
   }
+  addEgressRules(network, names, owner, svc.egress ?? []);
 }
 
-/** The rules of an owner's `callers` (to its ports) and `egress`, as a service and a chart spell them. */
-function addPeerRules(network: DefaultDenyNetwork, names: RuleNames, owner: RuleOwner, callers: CallerSpec[], egress: DestinationSpec[]): void {
+/** The rules of an owner's `callers`, to its ports, as a service and a chart spell them. */
+function addCallerRules(network: DefaultDenyNetwork, names: RuleNames, owner: RuleOwner, callers: CallerSpec[]): void {
   const { name, key } = owner;
   for (const caller of callers) {
     if (caller.cidr !== undefined) {
@@ -688,6 +691,11 @@ function addPeerRules(network: DefaultDenyNetwork, names: RuleNames, owner: Rule
       ports: owner.ports,
     });
   }
+}
+
+/** The rules of an owner's `egress`, as a service and a chart spell them. */
+function addEgressRules(network: DefaultDenyNetwork, names: RuleNames, owner: RuleOwner, egress: DestinationSpec[]): void {
+  const { name, key } = owner;
   for (const dest of egress) {
     network.allowEgress({
       name: names.name('egress', `${name}-to-${dest.name}`, `${key}\0destination\0${dest.name}`),
@@ -741,7 +749,8 @@ function addChartNetwork(network: DefaultDenyNetwork, names: RuleNames, appPath:
       'select the chart\'s pods by labels only they carry, e.g. { "app.kubernetes.io/instance": "<release name>" } (the release name is the chart\'s key), or rename the service');
   }
   const owner: RuleOwner = { name, key: `chart\0${name}`, selector: net.podLabels, ports: net.ports };
-  addPeerRules(network, names, owner, net.callers, net.egress);
+  addCallerRules(network, names, owner, net.callers);
+  addEgressRules(network, names, owner, net.egress);
   if (net.kubernetesApi) addApiServerEgress(network, names, owner, platform);
 }
 
