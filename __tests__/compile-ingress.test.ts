@@ -261,7 +261,7 @@ describe('compile: destinations by CIDR', () => {
   });
 
   test.each([
-    ['::/0', ['::/0']], ['2000::/3', ['2000::/3']], ['::ffff:0:0/96', ['::ffff:0:0/96']], ['64:ff9b::/96', ['64:ff9b::/96']],
+    ['::/0', ['::/0']], ['2000::/3', ['2000::/3']], ['::ffff:0:0/97 (mapped IPv4, 0.0.0.0/1; the whole /96 also reaches the metadata endpoint)', ['::ffff:0:0/97']], ['64:ff9b::/96', ['64:ff9b::/96']],
     ['the IPv6 halves', ['::/1', '8000::/1']], ['the IPv4 halves', ['0.0.0.0/1', '128.0.0.0/1']],
   ])('refuses %s without a reason at egress[i].reason', (_, cidrs) => {
     const errors = errorsOf(egress(cidrs.map(cidr => ({ cidr }))));

@@ -25,7 +25,7 @@ describe('namespace ownership', () => {
   test.each([
     ['kube', 'system', 'kube-system', /is a namespace of the cluster itself \(kube-\*\)/],
     ['kube', 'public', 'kube-public', /is a namespace of the cluster itself/],
-    ['ingress', 'nginx', 'ingress-nginx', /is reserved by the platform settings \(ingress-nginx\)/],
+    ['ingress', 'nginx', 'ingress-nginx', /is the namespace of the ingress controller nginx/],
   ])('app %s with environment %s cannot claim %s', (name, env, namespace, why) => {
     const errors = failed([app(name, { [env]: {} })]);
     expect(errors).toEqual([expect.stringMatching(new RegExp(`^\\[apps/${name}/environments/${env}\\] name/environment: ${why.source}.*\\(got "${namespace}"\\)`))]);

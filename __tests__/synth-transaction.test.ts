@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as lockfile from 'proper-lockfile';
-import { apps } from '../apps';
+import { apps, platform } from '../apps';
 import { synth } from '../compiler/synth';
 import { repairFolders, replaceFolders, TransactionError } from '../compiler/transaction';
 import { listFiles } from './dist-files';
@@ -154,7 +154,7 @@ test('a process killed mid-transaction is repaired by the next synth (exit: lock
 });
 
 describe('synth', () => {
-  const quiet = () => ({ specs: apps, outdir: dist, log });
+  const quiet = () => ({ specs: apps, platform, outdir: dist, log });
   beforeEach(() => write(OLD));
 
   test('waits briefly for a lock held by another synth, then fails with one line naming the lock and the fix, touching nothing', () => {
