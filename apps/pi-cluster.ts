@@ -13,6 +13,7 @@ import { DEPLOY_REPO } from './repo';
 // Digests in these examples are illustrative: pin your own with `crane digest <image>:<tag>`.
 
 const CLOUDFLARED = { 'app.kubernetes.io/name': 'cloudflared' };
+const HEADLAMP = { 'app.kubernetes.io/name': 'headlamp' };
 
 export const inference = defineApp({
   name: 'inference',
@@ -56,6 +57,11 @@ export const inference = defineApp({
         namespace: 'rkllama',
         podLabels: { 'app.kubernetes.io/name': 'rkllama' },
         ports: [{ port: 8080 }],
+      }, {
+        name: 'headlamp',
+        namespace: 'headlamp',
+        podLabels: HEADLAMP,
+        ports: [{ port: 4466 }],
       }],
     },
     echo: {
@@ -173,6 +179,33 @@ export const nodeTuning = defineApp({
           { name: 'kernel.shm_rmid_forced', value: '1' },
         ],
       },
+    },
+  },
+});
+
+// Headlamp, the cluster dashboard, from its upstream Helm chart: the one chart registry the
+// project trusts besides the repo (an exact sourceRepos entry). What the chart renders is not in
+// dist/, so it carries its reason; the project's whitelist (Deployment, Service, ServiceAccount)
+// and the deployer Argo CD impersonates fence it. The seed's Headlamp was cluster-admin; here its
+// own account is bound to nothing (values: clusterRoleBinding.create false) and people sign in
+// with their own OIDC token. Reached through the tunnel only; it reaches the API server only.
+export const headlamp = defineApp({
+  name: 'headlamp',
+  repoURL: DEPLOY_REPO,
+  environments: { production: { namespace: 'headlamp' } },
+  services: {},
+  charts: {
+    headlamp: {
+      repoURL: 'https://kubernetes-sigs.github.io/headlamp',
+      chart: 'headlamp',
+      version: '0.25.0',
+      valueFiles: ['apps/values/headlamp.yaml'],
+      kinds: ['Deployment', 'Service', 'ServiceAccount'],
+      reason: 'the upstream Headlamp chart; its own account has no rights, people sign in with their OIDC token',
+      podLabels: HEADLAMP,
+      ports: [{ port: 4466 }],
+      callers: [{ namespace: 'inference', podLabels: CLOUDFLARED }],
+      kubernetesApiEgress: true,
     },
   },
 });
