@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { GuardrailError } from '../policy/errors';
 import SPEC_SCHEMA from '../schemas/app-spec.schema.json';
 import { validateAppSpec as appSpecValidator, validatePlatformSpec as platformSpecValidator, Validator } from './spec-validators';
+import { closest } from '../policy/spelling';
 
 // Specs may come from JSON or YAML, or be computed in TypeScript, so the types the compiler saw are
 // checked again at run time, at every depth, by validators generated from those very types
@@ -189,29 +190,6 @@ function words(p: Problem, value: unknown): [string, string] {
 /** The known field an unknown one is likely a misspelling of. */
 function typoOf(e: ErrorObject): string | undefined {
   return closest(e.params.additionalProperty, Object.keys(e.parentSchema?.properties ?? {}));
-}
-
-/** The closest of `candidates` to `word`, if any is within an edit distance of 2 and of half the word. */
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.min(2, Math.ceil(word.length / 2)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length];
 }
 
 function segmentsOf(instancePath: string): string[] {

@@ -1,6 +1,7 @@
 import KINDS from './schema/kinds.json';
 import { CLUSTER_SCOPED_KINDS } from './model';
 import { PolicyRule } from './rbac';
+import { closest } from './spelling';
 
 /**
  * Read access to the Kubernetes API on purpose (a service's `kubernetesApi`): the one shape in
@@ -173,28 +174,8 @@ function guess(spelling: string): string {
   if (kubectl && API_RESOURCES.has(kubectl)) return `; did you mean "${kubectl}"?`;
   const byKind = [...API_RESOURCES.values()].filter(r => r.kind.toLowerCase() === spelling.split('/').pop()!.toLowerCase()).map(spellResource);
   if (byKind.length) return `; did you mean ${byKind.map(k => `"${k}"`).join(' or ')}?`;
-  const close = closest(spelling, candidates);
+  const close = closest(spelling, candidates, 3);
   return close ? `; did you mean "${close}"?` : '';
-}
-
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.min(3, Math.ceil(word.length / 2)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c);
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length];
 }
 
 /**
