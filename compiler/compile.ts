@@ -168,19 +168,12 @@ function claimNamespaces(specs: AppSpec[], platform: Platform, attempt: (fn: () 
   const namespaceOwners = new Map<string, string>();
   const owned: OwnedApp[] = [];
   specs.forEach((spec, i) => {
-    let ok = true;
-    const check = (fn: () => void) => attempt(() => {
-      try {
-        fn();
-      } catch (e) {
-        ok = false;
-        throw e;
-      }
-    });
+    const checks = trackedChecks(attempt);
+    const check = checks.check;
     const name = spec?.name;
     const path = typeof name === 'string' && dnsLabelProblem(name) === undefined ? `apps/${name}` : `apps[${i}]`;
     validateAppSpec(spec, path).forEach(e => check(() => { throw e; }));
-    if (!ok) return;
+    if (!checks.ok) return;
     check(() => {
       checkDnsLabel(path, 'name', name);
       const reserved = platform.reservedProject(name);
@@ -189,7 +182,7 @@ function claimNamespaces(specs: AppSpec[], platform: Platform, attempt: (fn: () 
       if (first) refuse(path, 'name', name, `is also the name of ${first}: an app name is an AppProject and a folder, and can have one owner`, 'give each app its own name, and list each app once');
       appOwners.set(name, `apps[${i}]`);
     });
-    if (!ok) return;
+    if (!checks.ok) return;
     const environments: OwnedApp['environments'] = [];
     const envEntries = spec.environments !== null && typeof spec.environments === 'object' ? Object.entries(spec.environments) : [];
     for (const [env, envSpec] of envEntries) {
@@ -210,10 +203,29 @@ function claimNamespaces(specs: AppSpec[], platform: Platform, attempt: (fn: () 
         environments.push({ name: env, spec: envSpec ?? {}, namespace });
       });
     }
-    if (ok) owned.push({ spec, path, environments });
+    if (checks.ok) owned.push({ spec, path, environments });
   });
   return owned;
 }
+/**
+ * `attempt`, remembering whether any check it ran was refused: the refusal is collected like any
+ * other, and the caller skips what would only repeat it.
+ */
+function trackedChecks(attempt: (fn: () => void) => void): { check: (fn: () => void) => void; readonly ok: boolean } {
+  const state = {
+    ok: true,
+    check: (fn: () => void) => attempt(() => {
+      try {
+        fn();
+      } catch (e) {
+        state.ok = false;
+        throw e;
+      }
+    }),
+  };
+  return state;
+}
+
 const has = (record: object | undefined, key: string) => record !== null && typeof record === 'object' && Object.prototype.hasOwnProperty.call(record, key);
 
 function compileApp(platformScope: Construct, appsScope: Construct, platform: Platform, owned: OwnedApp, attempt: (fn: () => void) => void,
@@ -464,15 +476,8 @@ interface ChartNetwork {
  */
 function checkChartNetwork(appPath: string, name: string, chart: HelmChartSpec, platform: Platform, attempt: (fn: () => void) => void): ChartNetwork | undefined {
   const prefix = `charts.${name}.`;
-  let ok = true;
-  const check = (fn: () => void) => attempt(() => {
-    try {
-      fn();
-    } catch (e) {
-      ok = false;
-      throw e;
-    }
-  });
+  const checks = trackedChecks(attempt);
+  const check = checks.check;
   const callers = Array.isArray(chart?.callers) ? chart.callers : [];
   const egress = Array.isArray(chart?.egress) ? chart.egress : [];
   const ports = Array.isArray(chart?.ports) ? chart.ports : [];
@@ -511,7 +516,7 @@ function checkChartNetwork(appPath: string, name: string, chart: HelmChartSpec, 
     check(() => refuse(appPath, `${prefix}kubernetesApiEgress`, true, 'needs the API server as a network peer, and the platform settings name no apiServer',
       'set apiServer in the platform settings, e.g. apiServer: { cidrs: ["10.96.0.1/32", "<control-plane node IP>/32"] }'));
   }
-  return ok ? { podLabels: chart.podLabels!, ports, callers, egress, kubernetesApi } : undefined;
+  return checks.ok ? { podLabels: chart.podLabels!, ports, callers, egress, kubernetesApi } : undefined;
 }
 
 /**
