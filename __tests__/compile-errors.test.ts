@@ -174,6 +174,20 @@ describe('compile', () => {
       expect.stringContaining('[apps/shop/services/worker] calls[0]: is not another service of this app (got "mailer")'),
     ]);
   });
+
+  // These named the construct (`[platform/shop/production/Namespace] podSecurityReason`), not the
+  // environment the user wrote them in (found by the spec properties, seed 20261201).
+  test.each([
+    ['a level above restricted without its reason', (e: any) => { e.podSecurity = 'privileged'; delete e.podSecurityReason; }, 'podSecurityReason: an exception needs a reason'],
+    ['a reason for a level the namespace does not use', (e: any) => { e.podSecurity = 'restricted'; e.podSecurityReason = 'the vendor agent needs it'; }, 'podSecurityReason: gives a reason for a level'],
+    ['a quota of no pods', (e: any) => { e.quota = { pods: 0 }; }, 'quota.pods: '],
+    ['a reserved namespace label', (e: any) => { e.labels = { 'pod-security.kubernetes.io/enforce': 'privileged' }; }, 'labels'],
+  ])('refuses %s at the environment\'s field', (_, edit, field) => {
+    const result = compile([broken(s => edit(s.environments.production))]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toContainEqual(expect.stringMatching(new RegExp(`^\\[apps/shop/environments/production\\] ${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
+    for (const e of result.errors) expect(e).not.toMatch(/^\[platform\//);
+  });
 });
 
 describe('objects included from YAML files', () => {

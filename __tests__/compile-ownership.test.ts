@@ -119,7 +119,8 @@ describe('a namespace level above restricted', () => {
 
   test('needs a reason', () => {
     const errors = failed([app('nodes', { production: { podSecurity: 'baseline' } })]);
-    expect(errors[0]).toMatch(/^\[platform\/nodes\/production\/Namespace\] podSecurityReason: an exception needs a reason/);
+    // At the environment's field, where the user writes it (it named the Namespace construct before).
+    expect(errors[0]).toMatch(/^\[apps\/nodes\/environments\/production\] podSecurityReason: an exception needs a reason/);
   });
 
   test('does not admit an included pod by itself: each restricted control it breaks needs its own reason', () => {

@@ -92,7 +92,7 @@ describe('compile: an environment\'s labels and annotations', () => {
   test('a reserved key is refused with the fix', () => {
     const result = compile([app({ labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } })], definePlatform({}));
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatch(/production\/Namespace\] labels\.pod-security\.kubernetes\.io\/enforce: sets a key under pod-security\.kubernetes\.io\/.*Fix: set the level with podSecurity/s);
+    expect(result.errors[0]).toMatch(/^\[apps\/shop\/environments\/production\] labels\.pod-security\.kubernetes\.io\/enforce: sets a key under pod-security\.kubernetes\.io\/.*Fix: set the level with podSecurity/s);
   });
 
   test('the spec schema types them as maps of strings', () => {

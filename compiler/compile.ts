@@ -306,11 +306,19 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
   for (const { name: env, spec: envSpec, namespace: namespaceName } of owned.environments) {
     const scope = new Construct(platformChart, env);
     const where = `${appPath}/environments/${env}`;
-    const namespace = new TenantNamespace(scope, 'Namespace', {
-      app: spec.name, environment: env, name: namespaceName, podSecurity: envSpec.podSecurity,
-      podSecurityReason: envSpec.podSecurityReason, quota: envSpec.quota, labels: envSpec.labels, annotations: envSpec.annotations,
-      clusterSecretStores: platform.clusterSecretStores,
-    });
+    let namespace: TenantNamespace;
+    try {
+      namespace = new TenantNamespace(scope, 'Namespace', {
+        app: spec.name, environment: env, name: namespaceName, podSecurity: envSpec.podSecurity,
+        podSecurityReason: envSpec.podSecurityReason, quota: envSpec.quota, labels: envSpec.labels, annotations: envSpec.annotations,
+        clusterSecretStores: platform.clusterSecretStores,
+      });
+    } catch (e) {
+      // Named at the environment's field (`podSecurityReason`, `quota.pods`), which is what the user
+      // wrote, rather than at the construct (`platform/<app>/<env>/Namespace`).
+      if (e instanceof GuardrailError && /^(podSecurity|podSecurityReason|quota|labels|annotations)\b/.test(e.field)) refuse(where, e.field, e.value, e.problem, e.fix);
+      throw e;
+    }
     const folder = `apps/${spec.name}/${env}`;
     const workloads = new ManifestChart(appScope, env, `${folder}/workloads.k8s.yaml`, namespace.name);
     (envSpec.include ?? []).forEach((entry, i) => attempt(() => includeFile(workloads, where, `include[${i}]`, entry, namespace.name)));
