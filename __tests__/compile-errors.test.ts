@@ -188,6 +188,17 @@ describe('compile', () => {
     expect(result.errors).toContainEqual(expect.stringMatching(new RegExp(`^\\[apps/shop/environments/production\\] ${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
     for (const e of result.errors) expect(e).not.toMatch(/^\[platform\//);
   });
+
+  // These were refused by the NetworkPolicy construct, once per environment
+  // (`[platform/shop/production/Network] egress.api-to-db.peers[0]`; spec properties, seed 20261201).
+  test.each([
+    ['a destination with neither cidr nor namespace', { name: 'db', ports: [{ port: 5432 }] }, /^\[apps\/shop\/services\/api\] egress\[0\]: names no destination/],
+    ['a destination without ports', { name: 'db', cidr: '10.20.0.0/24', ports: [] }, /^\[apps\/shop\/services\/api\] egress\[0\]\.ports: must list ports.*\(got \[\]\)/],
+  ])('refuses %s once, at the service\'s field', (_, destination, message) => {
+    const result = compile([broken(s => { s.services.api.egress = [destination]; })]);
+    expectFailedWithoutOutput(result);
+    expect(result.errors).toEqual([expect.stringMatching(message)]);
+  });
 });
 
 describe('objects included from YAML files', () => {

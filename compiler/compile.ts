@@ -803,6 +803,14 @@ function checkDestinations(path: string, prefix: string, value: DestinationSpec[
     if (dest?.cidr !== undefined && (dest.namespace !== undefined || dest.podLabels !== undefined)) {
       refuse(path, field, dest, 'sets cidr beside namespace or podLabels: a destination is either pods or an address range', 'split it into two destinations');
     }
+    // Here rather than by DefaultDenyNetwork, which names its own rule once per environment.
+    if (dest?.cidr === undefined && dest?.namespace === undefined && dest?.podLabels === undefined) {
+      refuse(path, field, dest, 'names no destination: set cidr (an address range) or namespace (pods of another namespace)',
+        'e.g. { name: "postgres", cidr: "10.20.0.0/24", ports: [{ port: 5432 }] }');
+    }
+    if (!Array.isArray(dest?.ports) || dest.ports.length === 0) {
+      refuse(path, `${field}.ports`, dest?.ports, 'must list ports; no ports means every port', 'list the ports, e.g. [{ port: 5432 }]');
+    }
     if (dest?.namespace !== undefined) checkDnsLabel(path, `${field}.namespace`, dest.namespace);
     if (dest?.podLabels !== undefined) checkLabels(path, `${field}.podLabels`, dest.podLabels);
     // A block wider than the cloud metadata endpoint gets it carved out by DefaultDenyNetwork
