@@ -35,6 +35,16 @@ describe('compile', () => {
     ]);
   });
 
+  test('a refused repoURL, targetRevision or sourceRepos entry is named at the app spec, where it was written', () => {
+    const repos = compile([broken(s => { s.sourceRepos = [s.repoURL, 'https://*']; })]);
+    expectFailedWithoutOutput(repos);
+    expect(repos.errors).toHaveLength(1);
+    expect(repos.errors[0]).toMatch(/^\[apps\/shop\] sourceRepos\[1\]: /);
+    const repo = compile([broken(s => { s.repoURL = 'http://github.com/acme/deploy.git'; s.sourceRepos = undefined; })]);
+    expect(repo.errors).toHaveLength(1);
+    expect(repo.errors[0]).toMatch(/^\[apps\/shop\] (repoURL|sourceRepos\[0\]): /);
+  });
+
   test('refuses a service that calls itself', () => {
     const result = compile([broken(s => { s.services.redis.calls = ['redis']; })]);
     expectFailedWithoutOutput(result);

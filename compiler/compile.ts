@@ -226,6 +226,18 @@ function trackedChecks(attempt: (fn: () => void) => void): { check: (fn: () => v
   return state;
 }
 
+/** Runs `build`, moving a refusal of one of `fields` (or an element of one) to `path`. */
+function atSpecFields(path: string, fields: string[], build: () => void): void {
+  try {
+    build();
+  } catch (e) {
+    if (e instanceof GuardrailError && fields.some(f => e.field === f || e.field.startsWith(`${f}[`))) {
+      throw new GuardrailError(path, e.field, e.value, e.problem, e.fix);
+    }
+    throw e;
+  }
+}
+
 const has = (record: object | undefined, key: string) => record !== null && typeof record === 'object' && Object.prototype.hasOwnProperty.call(record, key);
 
 function compileApp(platformScope: Construct, appsScope: Construct, platform: Platform, owned: OwnedApp, attempt: (fn: () => void) => void,
@@ -381,7 +393,9 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
     }
     argoEnvironments.push({ name: env, namespace: namespace.name, serviceAccount: deployer.serviceAccountName, path: sourcePath === '.' || sourcePath === '' ? folder : `${sourcePath}/${folder}` });
   }
-  new ArgoProject(platformChart, 'ArgoProject', {
+  // The project's repoURL, targetRevision and sourceRepos are the spec's own fields: a refusal names
+  // them where the user wrote them (apps/<app>), not at the construct built from them.
+  atSpecFields(appPath, ['repoURL', 'targetRevision', 'sourceRepos'], () => new ArgoProject(platformChart, 'ArgoProject', {
     app: spec.name,
     repoURL: spec.repoURL,
     targetRevision: spec.targetRevision,
@@ -392,7 +406,7 @@ function compileApp(platformScope: Construct, appsScope: Construct, platform: Pl
     // The project syncs exactly the kinds its deployers may apply: an allow-list as tight as their Roles.
     kinds: [...new Set(deployers.flatMap(d => d.kinds()))],
     charts: charts.map(({ kinds: _kinds, network: _network, ...chart }) => chart),
-  });
+  }));
 }
 
 /**
