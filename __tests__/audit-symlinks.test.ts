@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { audit, listManifests } from '../compiler/audit';
+import { listManifests } from '../compiler/audit';
+import { runAudit as run } from './support/run-audit';
 
 // `audit <dir>` judges every manifest below the folder: a symbolic link that stays inside it is
 // followed and judged (once per real file); one that leads outside, dangles or loops is refused
@@ -19,13 +20,6 @@ beforeEach(() => {
   fs.writeFileSync(path.join(dist, 'apps', 'ok.yaml'), NOTHING);
 });
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
-
-function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = audit(args, { out: l => out.push(l), err: l => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 test('a linked file inside the folder is judged', () => {
   fs.mkdirSync(path.join(dist, 'src'));

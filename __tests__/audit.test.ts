@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { audit } from '../compiler/audit';
+import { runAudit as run } from './support/run-audit';
 import { DIST } from './dist-files';
 
 const ROOT = path.join(__dirname, '..');
@@ -28,13 +28,6 @@ spec:
 let work: string;
 beforeEach(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-')); });
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
-
-function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = audit(args, { out: l => out.push(l), err: l => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 test('exits 0 on the committed dist/, which passes every rule', () => {
   const { code, out } = run(DIST);

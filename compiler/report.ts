@@ -429,6 +429,8 @@ export const lines = (items: unknown[]) => ours(items.map(md).join('<br>'));
 const cell = (c: string | Markdown) => (c instanceof Markdown ? c.text : md(c));
 export const table = (head: string[], rows: (string | Markdown)[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+/** A table, or `None.` when there is nothing to list. */
+const tableOrNone = (head: string[], rows: (string | Markdown)[][]) => (rows.length ? table(head, rows) : 'None.');
 
 /** The report as a Markdown page that renders in a pull request. */
 export function renderMarkdown(report: SecurityReport): string {
@@ -449,12 +451,10 @@ export function renderMarkdown(report: SecurityReport): string {
     '',
     '### Exceptions and waivers',
     '',
-    ...(report.workloads.some(w => w.exceptions.length || w.waivers.length)
-      ? [table(['workload', 'namespace', 'what', 'reason'], report.workloads.flatMap(w => [
+    tableOrNone(['workload', 'namespace', 'what', 'reason'], report.workloads.flatMap(w => [
         ...w.exceptions.map(e => [w.workload, w.namespace, `exception ${e.what}`, e.reason]),
         ...w.waivers.map(e => [w.workload, w.namespace, `waiver ${e.rule}`, e.reason]),
-      ]))]
-      : ['None.']),
+      ])),
     '',
     '## Service accounts',
     '',
@@ -467,19 +467,15 @@ export function renderMarkdown(report: SecurityReport): string {
     '',
     'Workloads that read the Kubernetes API on purpose: a projected token bound to an audience and an hour, and a read-only role (exception kubernetes-api).',
     '',
-    ...(report.kubernetesApi.length
-      ? [table(['namespace', 'service', 'service account', 'scope', 'resources', 'verbs', 'reason'], report.kubernetesApi.map(k =>
-        [k.namespace, k.service, k.serviceAccount, k.scope === 'cluster' ? ours('**cluster**') : k.scope, lines(k.resources), k.verbs.join(', '), k.reason]))]
-      : ['None.']),
+    tableOrNone(['namespace', 'service', 'service account', 'scope', 'resources', 'verbs', 'reason'], report.kubernetesApi.map(k =>
+        [k.namespace, k.service, k.serviceAccount, k.scope === 'cluster' ? ours('**cluster**') : k.scope, lines(k.resources), k.verbs.join(', '), k.reason])),
     '',
     '## People',
     '',
     'Every grant to a user or group (people, as the cluster\'s OIDC login names them): where, through which role, what that role allows, and until when an exec grant runs. The cluster does not expire a grant: the gate fails once its date has passed.',
     '',
-    ...(report.people.length
-      ? [table(['namespace', 'subject', 'role', 'can', 'exec'], report.people.map(p =>
-        [p.namespace, p.subject, p.role, lines(p.can), p.exec ? `until ${p.exec.expires}: ${p.exec.reason}` : '']))]
-      : ['None.']),
+    tableOrNone(['namespace', 'subject', 'role', 'can', 'exec'], report.people.map(p =>
+        [p.namespace, p.subject, p.role, lines(p.can), p.exec ? `until ${p.exec.expires}: ${p.exec.reason}` : ''])),
     '',
     '## Namespaces',
     '',
@@ -496,19 +492,15 @@ export function renderMarkdown(report: SecurityReport): string {
     '',
     'Every Ingress: the hosts it serves, the certificate of each, how plain HTTP is kept off, who may connect and where it routes.',
     '',
-    ...(report.ingresses.length
-      ? [table(['ingress', 'class', 'hosts', 'TLS', 'redirect', 'source ranges', 'backends'], report.ingresses.map(i =>
-        [i.ingress, i.className, lines(i.hosts), i.tls.length ? lines(i.tls) : ours('**none**'), i.redirect, lines(i.sourceRanges), lines(i.backends)]))]
-      : ['None.']),
+    tableOrNone(['ingress', 'class', 'hosts', 'TLS', 'redirect', 'source ranges', 'backends'], report.ingresses.map(i =>
+        [i.ingress, i.className, lines(i.hosts), i.tls.length ? lines(i.tls) : ours('**none**'), i.redirect, lines(i.sourceRanges), lines(i.backends)])),
     '',
     '## Secrets',
     '',
     'Every Secret delivered from a secret manager (an ExternalSecret reading a store, or a SealedSecret decrypted in the cluster): its keys, never its values, and the workloads that read it.',
     '',
-    ...(report.secrets.length
-      ? [table(['namespace', 'secret', 'delivered by', 'keys', 'read by'], report.secrets.map(s =>
-        [s.namespace, s.name, s.deliveredBy, s.keys.join(', '), s.readBy.length ? lines(s.readBy) : 'no workload']))]
-      : ['None.']),
+    tableOrNone(['namespace', 'secret', 'delivered by', 'keys', 'read by'], report.secrets.map(s =>
+        [s.namespace, s.name, s.deliveredBy, s.keys.join(', '), s.readBy.length ? lines(s.readBy) : 'no workload'])),
     '',
     '## ArgoCD projects',
     '',
@@ -520,16 +512,12 @@ export function renderMarkdown(report: SecurityReport): string {
     '',
     'Every exception (written by a construct) and waiver (written by hand), the rules it relaxes, and how many findings it excuses.',
     '',
-    ...(report.departures.length
-      ? [table(['object', 'kind', 'annotation', 'relaxes', 'reason', 'excuses'], report.departures.map(d =>
-        [d.object, d.kind, d.annotation, d.rules.join(', '), d.reason, String(d.excuses)]))]
-      : ['None.']),
+    tableOrNone(['object', 'kind', 'annotation', 'relaxes', 'reason', 'excuses'], report.departures.map(d =>
+        [d.object, d.kind, d.annotation, d.rules.join(', '), d.reason, String(d.excuses)])),
     '',
     '## Warnings and waived findings',
     '',
-    ...(report.findings.length
-      ? [table(['rule', 'object', 'field', 'finding', 'waiver'], report.findings.map(f => [f.rule, f.object, f.field, f.message, f.waiver ?? '']))]
-      : ['None.']),
+    tableOrNone(['rule', 'object', 'field', 'finding', 'waiver'], report.findings.map(f => [f.rule, f.object, f.field, f.message, f.waiver ?? ''])),
     '',
   ];
   return out.join('\n');
